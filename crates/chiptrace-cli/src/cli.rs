@@ -1,0 +1,171 @@
+//! Command-line argument types (clap derive). Kept in the binary crate only.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// chiptrace: export-control compliance for advanced chips —
+/// restricted-party screening, with explanations.
+#[derive(Debug, Parser)]
+#[command(name = "chiptrace", version, about, long_about = None)]
+pub struct Cli {
+    #[command(flatten)]
+    pub(crate) global: Global,
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+/// Options shared by all subcommands.
+#[derive(Debug, Args, Clone)]
+pub(crate) struct Global {
+    /// Data directory (downloaded list versions, later the store).
+    /// Default: $CHIPTRACE_DATA_DIR, else $XDG_DATA_HOME/chiptrace, else ~/.local/share/chiptrace.
+    #[arg(long, global = true, env = "CHIPTRACE_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Screen one name, or a CSV file of parties, against restricted-party lists.
+    Screen(ScreenArgs),
+    /// Score name pairs from a CSV (schema,name1,name2) with the screening scorer.
+    ScorePairs(ScorePairsArgs),
+    /// Import, inspect and update restricted-party lists.
+    Lists(ListsArgs),
+    /// Run the main job on the embedded demo data (fictional lists and parties).
+    Demo(DemoArgs),
+}
+
+/// Output formats for single-name screening.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub(crate) enum Format {
+    /// Human-readable table.
+    Table,
+    /// JSON (hits with explanations).
+    Json,
+}
+
+/// Options for loading list files.
+#[derive(Debug, Args, Clone)]
+pub(crate) struct ListSource {
+    /// List files or directories (format auto-detected, directories recursive).
+    /// Default: the list versions in use in the data directory (`chiptrace lists update`).
+    #[arg(long, num_args = 1.., value_name = "PATH")]
+    pub lists: Vec<PathBuf>,
+    /// Make any bad list row fatal instead of counting and reporting it.
+    #[arg(long)]
+    pub strict: bool,
+    /// Column mapping for custom CSV lists, e.g. "name=Company,id=Ref,country=Ctry,aliases=AKA,list=my_list".
+    #[arg(long, value_name = "SPEC")]
+    pub mapping: Option<String>,
+    /// Column mapping for custom CSV lists, from a JSON/TOML file.
+    #[arg(long, value_name = "FILE", conflicts_with = "mapping")]
+    pub mapping_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ScreenArgs {
+    #[command(flatten)]
+    pub source: ListSource,
+    /// Country of the party (ISO 3166 alpha-2 or a country name).
+    #[arg(long)]
+    pub country: Option<String>,
+    /// Party type: Person, Company, Organization, LegalEntity, Vessel, Aircraft.
+    #[arg(long)]
+    pub schema: Option<String>,
+    /// Address of the party (single-name mode).
+    #[arg(long)]
+    pub address: Option<String>,
+    /// Date of birth (single-name mode; persons).
+    #[arg(long)]
+    pub dob: Option<String>,
+    /// Maximum hits per party.
+    #[arg(long, default_value_t = 10)]
+    pub top: usize,
+    /// Minimum score of a hit (default: the review threshold 0.80).
+    #[arg(long)]
+    pub threshold: Option<f64>,
+    /// Output format in single-name mode.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Parties CSV (columns id,name and optional schema,country,address,dob).
+    #[arg(long, requires = "output")]
+    pub input: Option<PathBuf>,
+    /// Results CSV (one row per hit).
+    #[arg(long, requires = "input")]
+    pub output: Option<PathBuf>,
+    /// Exit with code 1 when any hit was found (default: hits do not change the exit code).
+    #[arg(long)]
+    pub fail_on_hit: bool,
+    /// The name to screen (single-name mode).
+    #[arg(conflicts_with = "input")]
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ScorePairsArgs {
+    /// Input CSV with columns schema,name1,name2 (name1 the query, name2 the listed name).
+    #[arg(long)]
+    pub input: PathBuf,
+    /// Output CSV: the input columns plus score and match.
+    #[arg(long)]
+    pub output: PathBuf,
+    /// Threshold for the `match` column (default 0.80).
+    #[arg(long)]
+    pub threshold: Option<f64>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ListsArgs {
+    #[command(subcommand)]
+    pub command: ListsCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum ListsCommand {
+    /// Load list files and report entries per list, formats and bad rows.
+    Import(ListsImportArgs),
+    /// Download the official current list files into the data directory.
+    Update(ListsUpdateArgs),
+    /// Show the list versions in use in the data directory.
+    Status,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ListsImportArgs {
+    /// List files or directories.
+    #[arg(required = true)]
+    pub paths: Vec<std::path::PathBuf>,
+    /// Make any bad row fatal.
+    #[arg(long)]
+    pub strict: bool,
+    /// Column mapping for custom CSV lists.
+    #[arg(long)]
+    pub mapping: Option<String>,
+    /// Print the parsed entries as JSON lines instead of a summary.
+    #[arg(long)]
+    pub dump: bool,
+    /// Show at most this many bad rows.
+    #[arg(long, default_value_t = 20)]
+    pub show_bad: usize,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ListsUpdateArgs {
+    /// JSON file overriding the list sources (mirrors, air-gapped use, tests).
+    #[arg(long)]
+    pub sources: Option<PathBuf>,
+    /// Only update these source ids.
+    #[arg(long)]
+    pub only: Vec<String>,
+    /// Per-file timeout in seconds.
+    #[arg(long, default_value_t = 120)]
+    pub timeout: u64,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct DemoArgs {
+    /// Write the demo list and parties files to this directory and keep them.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}

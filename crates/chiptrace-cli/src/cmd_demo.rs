@@ -1,0 +1,101 @@
+//! `chiptrace demo`: the main job on embedded, fictional demo data — load a
+//! list (in the same JSON layout as the real BIS Entity List extract),
+//! build the index, screen a customer file in several scripts, and print
+//! the decisions with their explanations. No network, no installed data.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use chiptrace_lists::LoadOptions;
+use chiptrace_screen::{Index, ScreenOptions};
+
+use crate::cli::DemoArgs;
+use crate::input::read_queries;
+
+/// Fictional list entries written by the project (never real parties).
+pub(crate) const DEMO_LIST: &str = include_str!("../demo/demo_entity_list.json");
+/// Fictional customer file.
+pub(crate) const DEMO_PARTIES: &str = include_str!("../demo/demo_parties.csv");
+
+pub(crate) fn demo(a: DemoArgs) -> anyhow::Result<ExitCode> {
+    let tmp;
+    let dir = match &a.out {
+        Some(d) => {
+            std::fs::create_dir_all(d).with_context(|| format!("cannot create {}", d.display()))?;
+            d.clone()
+        }
+        None => {
+            tmp = tempdir()?;
+            tmp.0.clone()
+        }
+    };
+    let list_path = dir.join("demo_entity_list.json");
+    let parties_path = dir.join("demo_parties.csv");
+    std::fs::write(&list_path, DEMO_LIST).with_context(|| format!("writing {}", list_path.display()))?;
+    std::fs::write(&parties_path, DEMO_PARTIES).with_context(|| format!("writing {}", parties_path.display()))?;
+
+    let report = chiptrace_lists::load_path(&list_path, &LoadOptions::default())?;
+    let n_entries = report.entries.len();
+    let index = Index::build(report.entries);
+    let (parties, bad) = read_queries(&parties_path, true)?;
+    let expectations: Vec<String> = csv::Reader::from_reader(DEMO_PARTIES.as_bytes())
+        .records()
+        .filter_map(Result::ok)
+        .map(|r| r.get(5).unwrap_or("").to_string())
+        .collect();
+    let opts = ScreenOptions::default();
+    let results = index.screen_batch(&parties, &opts);
+
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "chiptrace demo — fictional list ({n_entries} entries) and customer file ({} parties)", parties.len())?;
+    writeln!(out, "files: {} and {}", list_path.display(), parties_path.display())?;
+    writeln!(out, "threshold {:.2} (review), {:.2} (strong)\n", opts.threshold, chiptrace_screen::STRONG_THRESHOLD)?;
+    let mut alerts = 0;
+    for ((p, hits), expect) in parties.iter().zip(&results).zip(&expectations) {
+        match hits.first() {
+            Some(h) => {
+                alerts += 1;
+                let e = &index.entries()[h.entry];
+                writeln!(out, "{}  ALERT {:.3} {:<6}  {}", p.id, h.score, h.explanation.band, p.name)?;
+                writeln!(out, "      -> {} [{}] {}", e.primary_name(), e.list, e.federal_register.as_deref().unwrap_or(""))?;
+                let toks: Vec<String> = h.explanation.name.tokens.iter().map(|t| format!("{}~{}", t.query, t.listed)).collect();
+                writeln!(
+                    out,
+                    "      via {} form [{}]; tokens {}",
+                    h.explanation.name.query_form_origin,
+                    h.explanation.name.query_form,
+                    toks.join(", ")
+                )?;
+                for q in &h.explanation.qualifiers {
+                    writeln!(out, "      {} {:+.2}", q.feature, q.delta)?;
+                }
+            }
+            None => writeln!(out, "{}  clear            {}", p.id, p.name)?,
+        }
+        writeln!(out, "      expected: {expect}")?;
+    }
+    writeln!(out, "\n{alerts} of {} parties raised an alert ({} bad rows).", parties.len(), bad.len())?;
+    writeln!(out, "Next: `chiptrace screen --lists ../shared/data/lists \"Huawei Technologies\"` screens against the real lists.")?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A temporary directory removed on drop (avoids a tempfile dependency in the binary).
+struct TempDir(std::path::PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn tempdir() -> anyhow::Result<TempDir> {
+    let base = std::env::temp_dir();
+    for i in 0..100u32 {
+        let p = base.join(format!("chiptrace-demo-{}-{i}", std::process::id()));
+        if std::fs::create_dir(&p).is_ok() {
+            return Ok(TempDir(p));
+        }
+    }
+    anyhow::bail!("cannot create a temporary directory under {}", base.display())
+}

@@ -1,0 +1,108 @@
+//! `chiptrace lists import|update|status`.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::Context;
+use chiptrace_lists::{CustomCsvMapping, LoadOptions};
+use chiptrace_update::{ListStore, SourceOutcome, UpdateOptions};
+
+use crate::cli::{Global, ListsArgs, ListsCommand, ListsImportArgs, ListsUpdateArgs};
+use crate::input::data_dir;
+
+pub(crate) fn lists(g: &Global, a: ListsArgs) -> anyhow::Result<ExitCode> {
+    match a.command {
+        ListsCommand::Import(x) => import(x),
+        ListsCommand::Update(x) => update(g, x),
+        ListsCommand::Status => status(g),
+    }
+}
+
+fn import(a: ListsImportArgs) -> anyhow::Result<ExitCode> {
+    let mapping = a.mapping.as_deref().map(CustomCsvMapping::parse_spec).transpose().context("--mapping")?;
+    let opts = LoadOptions { strict: a.strict, mapping, ..LoadOptions::default() };
+    let report = chiptrace_lists::load_paths(&a.paths, &opts)?;
+    let mut out = std::io::stdout().lock();
+    if a.dump {
+        for e in &report.entries {
+            serde_json::to_writer(&mut out, e)?;
+            writeln!(out)?;
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    writeln!(out, "{:<60} {:<14} {:>8} {:>6}  sha256", "file", "format", "entries", "bad")?;
+    for f in &report.files {
+        writeln!(
+            out,
+            "{:<60} {:<14} {:>8} {:>6}  {}",
+            f.path.display(),
+            f.format.as_str(),
+            f.entries,
+            f.bad_rows,
+            &f.sha256[..f.sha256.len().min(16)]
+        )?;
+    }
+    let mut per_list: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    for e in &report.entries {
+        let x = per_list.entry(e.list.as_str()).or_default();
+        x.0 += 1;
+        x.1 += e.names.len();
+    }
+    writeln!(out, "\n{:<32} {:>8} {:>8}", "list", "entries", "names")?;
+    for (l, (n, names)) in &per_list {
+        writeln!(out, "{l:<32} {n:>8} {names:>8}")?;
+    }
+    writeln!(out, "\ntotal: {} entries, {} bad rows", report.entries.len(), report.bad_rows.len())?;
+    for b in report.bad_rows.iter().take(a.show_bad) {
+        writeln!(out, "bad row: {b}")?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn update(g: &Global, a: ListsUpdateArgs) -> anyhow::Result<ExitCode> {
+    let dir = data_dir(g);
+    let store = ListStore::open(&dir).with_context(|| format!("opening data directory {}", dir.display()))?;
+    let sources = match &a.sources {
+        Some(f) => chiptrace_update::load_sources_file(f).with_context(|| format!("--sources {}", f.display()))?,
+        None => chiptrace_update::default_sources(),
+    };
+    let opts = UpdateOptions {
+        timeout: Duration::from_secs(a.timeout),
+        only: (!a.only.is_empty()).then(|| a.only.clone()),
+        ..UpdateOptions::default()
+    };
+    let report = store.update(&sources, &opts)?;
+    let mut rejected = 0;
+    for o in &report.outcomes {
+        match o {
+            SourceOutcome::Installed { source, version, entries, previous_entries, .. } => {
+                let prev = previous_entries.map(|p| format!(" (was {p})")).unwrap_or_default();
+                println!("installed {source} version {version}: {entries} entries{prev}");
+            }
+            SourceOutcome::Unchanged { source, version } => {
+                println!("unchanged {source}: version {version} is current");
+            }
+            SourceOutcome::Rejected { source, reason, kept_version } => {
+                rejected += 1;
+                let kept = kept_version.as_deref().map(|v| format!("; still using version {v}")).unwrap_or_else(|| "; no version installed".into());
+                eprintln!("chiptrace: rejected {source}: {reason}{kept}");
+            }
+        }
+    }
+    Ok(if rejected > 0 { ExitCode::from(2) } else { ExitCode::SUCCESS })
+}
+
+fn status(g: &Global) -> anyhow::Result<ExitCode> {
+    let dir = data_dir(g);
+    let store = ListStore::open(&dir).with_context(|| format!("opening data directory {}", dir.display()))?;
+    let cur = store.current()?;
+    if cur.is_empty() {
+        println!("no lists installed in {} (run `chiptrace lists update`)", dir.display());
+    }
+    for v in cur {
+        println!("{:<16} version {:<24} {:>8} entries  installed {}  {}", v.source, v.version, v.entries, v.installed_at, v.dir.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,119 @@
+//! Names prepared for scoring: the analysed forms of `chiptrace-text`, with
+//! per-token weights, phonetic codes and flags precomputed once (at index
+//! build time for list names, once per query for query names).
+
+use chiptrace_text::{FormOrigin, NameType, TokenClass};
+
+/// One comparable token with its precomputed scoring data.
+#[derive(Debug, Clone)]
+pub(crate) struct PTok {
+    pub text: Box<str>,
+    pub class: TokenClass,
+    /// Double Metaphone code for Word tokens of 4+ letters.
+    pub phon: Option<Box<str>>,
+    /// A place or country word ("beijing", "shenzhen", "china", "yangon"):
+    /// real distinctive information, but much less than a company's own word.
+    pub place: bool,
+    /// Weight when this token is on the query side.
+    pub wq: f32,
+    /// Weight when this token is on the listed side.
+    pub wl: f32,
+}
+
+/// One form (reading) of a name.
+#[derive(Debug, Clone)]
+pub(crate) struct PForm {
+    pub toks: Vec<PTok>,
+    pub origin: FormOrigin,
+}
+
+/// All forms of one name.
+#[derive(Debug, Clone)]
+pub(crate) struct Prepared {
+    pub forms: Vec<PForm>,
+}
+
+/// Ratio of the weight an unmatched *listed* token costs to the weight an
+/// unmatched *query* token costs. The scorer is asymmetric on purpose
+/// (screening.md §4.3): a sparse customer record should not be punished for
+/// the detail the list carries (sub-units, city prefixes, acronyms), while a
+/// distinctive word the customer has and the list does not is evidence of a
+/// different company.
+pub(crate) const LISTED_SIDE_RATIO: f32 = 0.35;
+
+/// Base weight of a Word token by length: short tokens say less.
+fn word_weight(len: usize) -> f32 {
+    let l = len.clamp(2, 10) as f32;
+    0.5 + l / 8.0
+}
+
+/// Class weights: (query side, listed side).
+fn class_weights(class: TokenClass, len: usize, place: bool) -> (f32, f32) {
+    match class {
+        TokenClass::Word => {
+            let w = word_weight(len) * if place { 0.5 } else { 1.0 };
+            (w, w * LISTED_SIDE_RATIO)
+        }
+        // Generic words (technology, electronics, group...) carry little
+        // identity; a different generic word is weak evidence of a sibling.
+        TokenClass::Generic => (0.6, 0.2),
+        // Numbers separate sibling entities ("38th" vs "54th Research
+        // Institute"): heavy on both sides (rigour NUMERIC 1.3).
+        TokenClass::Number => (1.5, 1.0),
+        // Legal forms: low but not zero (rigour ORG_CLASS): a sibling may
+        // differ only in legal form, but customer files drop them constantly.
+        TokenClass::LegalForm => (0.25, 0.08),
+        TokenClass::Stop => (0.0, 0.0),
+    }
+}
+
+/// Place words that appear as prefixes or qualifiers of company names on
+/// the lists. Countries are recognised through `country_code`; this adds the
+/// cities and regions that dominate the Entity List and the trade hubs.
+const PLACES: &[&str] = &[
+    "beijing", "shanghai", "shenzhen", "guangzhou", "tianjin", "chongqing", "chengdu", "wuhan",
+    "xian", "nanjing", "hangzhou", "suzhou", "hefei", "changsha", "harbin", "zhuhai", "dongguan",
+    "xiamen", "wuxi", "qingdao", "dalian", "shenyang", "zhengzhou", "jinan", "mianyang",
+    "guilin", "ningbo", "foshan", "kunming", "nanning", "fuzhou", "changchun", "shijiazhuang",
+    "taiyuan", "lanzhou", "urumqi", "xinjiang", "tibet", "guangdong", "jiangsu", "zhejiang",
+    "sichuan", "hubei", "hunan", "henan", "hebei", "shandong", "shaanxi", "shanxi", "fujian",
+    "anhui", "jiangxi", "yunnan", "guizhou", "liaoning", "jilin", "heilongjiang", "hainan",
+    "hong", "kong", "hongkong", "macau", "macao", "kowloon", "moscow", "petersburg", "saint",
+    "st", "minsk", "tehran", "dubai", "sharjah", "ajman", "abu", "dhabi", "istanbul", "ankara",
+    "karachi", "lahore", "islamabad", "kuala", "lumpur", "johor", "penang", "singapore",
+    "yangon", "bangkok", "thailand", "taipei", "kabul", "damascus", "pyongyang", "novosibirsk",
+    "yekaterinburg", "kazan", "samara", "tula", "crimea", "sevastopol", "asia", "pacific",
+    "east", "west", "north", "south", "central", "northwest", "southwest", "northeast",
+    "southeast", "china", "chinese", "sino", "zhongguo", "national", "global", "overseas",
+];
+
+fn is_place(t: &str) -> bool {
+    PLACES.contains(&t) || (t.len() > 3 && chiptrace_text::country_code(t).is_some())
+}
+
+/// Prepare a raw name: analyse it into forms and attach weights.
+pub(crate) fn prepare(raw: &str, ty: NameType) -> Prepared {
+    let forms = chiptrace_text::analyze_name(raw, ty)
+        .into_iter()
+        .map(|f| PForm {
+            origin: f.origin,
+            toks: f
+                .tokens
+                .into_iter()
+                .filter(|t| t.class != TokenClass::Stop && !t.text.is_empty())
+                .map(|t| {
+                    let place = t.class == TokenClass::Word && is_place(&t.text);
+                    let (wq, wl) = class_weights(t.class, t.text.len(), place);
+                    let phon = if t.class == TokenClass::Word && t.text.len() >= 4 {
+                        chiptrace_text::phonetic_key(&t.text).map(String::into_boxed_str)
+                    } else {
+                        None
+                    };
+                    PTok { text: t.text.into_boxed_str(), class: t.class, phon, place, wq, wl }
+                })
+                .collect(),
+        })
+        .filter(|f: &PForm| !f.toks.is_empty())
+        .collect();
+    Prepared { forms }
+}

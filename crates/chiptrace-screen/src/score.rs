@@ -1,0 +1,251 @@
+//! The name scorer: aligns the tokens of a query form with the tokens of a
+//! listed form and turns the alignment into a score in [0, 1].
+//!
+//! Steps (one concept each, documented in `docs/screening.md`):
+//! 1. pair tokens of the same class: Word↔Word by exact / fuzzy (edit
+//!    budget) / phonetic similarity, Generic↔Generic and Number↔Number and
+//!    LegalForm↔LegalForm by symbol equality; greedy best-pair, each token
+//!    used once (Watchman's best-pair, screening.md §4.1);
+//! 2. glue: an unmatched Word equal to 2–4 adjacent unmatched Words of the
+//!    other side glued together ("Zhongkejingyuan" / "Zhongke Jingyuan");
+//! 3. weighted coverage, asymmetric: `Σ s·(wq + wl) / (Σ wq + Σ wl)` where
+//!    listed-side weights are a fraction of query-side weights
+//!    ([`crate::prepared::LISTED_SIDE_RATIO`]);
+//! 4. caps and penalties with reasons: differing numbers, listed distinctive
+//!    words absent from the query, too little distinctive evidence.
+
+use chiptrace_text::TokenClass;
+use smallvec::SmallVec;
+
+use crate::prepared::{PForm, PTok};
+use crate::similarity::{TokenHow, word_similarity};
+
+/// One aligned group: query token indices ↔ listed token indices.
+#[derive(Debug, Clone)]
+pub(crate) struct Pair {
+    pub q: SmallVec<[u8; 2]>,
+    pub l: SmallVec<[u8; 2]>,
+    pub sim: f32,
+    pub how: TokenHow,
+}
+
+/// A penalty or cap applied after coverage, with its reason code.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PenaltyKind {
+    /// Both names carry numbers and they differ (sibling units: "38th" / "54th").
+    NumberMismatch,
+    /// Most distinctive words of the listed name are missing from the query.
+    ListedDistinctiveMissing,
+    /// The match rests on too few distinctive characters (short common names).
+    ShortEvidence,
+    /// No distinctive word matched at all (only generic words, places or legal forms).
+    NoDistinctiveMatch,
+}
+
+/// A penalty with the factor or cap it applied.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct Penalty {
+    /// Why.
+    pub kind: PenaltyKind,
+    /// Multiplier applied (for caps: the cap value).
+    pub factor: f64,
+}
+
+/// Result of aligning two forms.
+#[derive(Debug, Clone)]
+pub(crate) struct Alignment {
+    pub score: f64,
+    pub coverage: f64,
+    pub pairs: SmallVec<[Pair; 8]>,
+    pub penalties: SmallVec<[Penalty; 2]>,
+}
+
+const MAX_TOKENS: usize = 32;
+
+/// Align a query form with a listed form.
+pub(crate) fn align(q: &PForm, l: &PForm) -> Alignment {
+    let qt = &q.toks[..q.toks.len().min(MAX_TOKENS)];
+    let lt = &l.toks[..l.toks.len().min(MAX_TOKENS)];
+    let mut qused = [false; MAX_TOKENS];
+    let mut lused = [false; MAX_TOKENS];
+    let mut pairs: SmallVec<[Pair; 8]> = SmallVec::new();
+
+    // 1. Candidate pairs with similarities.
+    let mut cands: SmallVec<[(f32, u8, u8, TokenHow); 32]> = SmallVec::new();
+    for (i, a) in qt.iter().enumerate() {
+        for (j, b) in lt.iter().enumerate() {
+            if let Some((s, how)) = token_pair(a, b) {
+                cands.push((s, i as u8, j as u8, how));
+            }
+        }
+    }
+    // Best first; ties prefer the same relative position (keeps order).
+    cands.sort_unstable_by(|x, y| {
+        y.0.total_cmp(&x.0).then_with(|| {
+            let dx = (x.1 as i32 - x.2 as i32).abs();
+            let dy = (y.1 as i32 - y.2 as i32).abs();
+            dx.cmp(&dy)
+        })
+    });
+    for (s, i, j, how) in cands {
+        let (iu, ju) = (i as usize, j as usize);
+        if qused[iu] || lused[ju] {
+            continue;
+        }
+        qused[iu] = true;
+        lused[ju] = true;
+        pairs.push(Pair { q: SmallVec::from_slice(&[i]), l: SmallVec::from_slice(&[j]), sim: s, how });
+    }
+
+    // 2. Glue pass, only when Words are left unmatched on both sides.
+    let q_left = qt.iter().enumerate().any(|(i, t)| !qused[i] && t.class == TokenClass::Word);
+    let l_left = lt.iter().enumerate().any(|(j, t)| !lused[j] && t.class == TokenClass::Word);
+    if q_left && l_left {
+        glue(qt, lt, &mut qused, &mut lused, &mut pairs, false);
+        glue(lt, qt, &mut lused, &mut qused, &mut pairs, true);
+    }
+
+    // 3. Weighted, asymmetric coverage.
+    let mut num = 0f32;
+    for p in &pairs {
+        let w: f32 = p.q.iter().map(|&i| qt[i as usize].wq).sum::<f32>()
+            + p.l.iter().map(|&j| lt[j as usize].wl).sum::<f32>();
+        num += w * p.sim;
+    }
+    let den: f32 = qt.iter().map(|t| t.wq).sum::<f32>() + lt.iter().map(|t| t.wl).sum::<f32>();
+    let coverage = if den > 0.0 { f64::from(num / den) } else { 0.0 };
+    let mut score = coverage;
+    let mut penalties: SmallVec<[Penalty; 2]> = SmallVec::new();
+
+    // 4. Penalties and caps.
+    let has_num = |t: &[PTok]| t.iter().any(|x| x.class == TokenClass::Number);
+    if has_num(qt) && has_num(lt) {
+        let unmatched_num = qt.iter().enumerate().any(|(i, t)| t.class == TokenClass::Number && !qused[i])
+            || lt.iter().enumerate().any(|(j, t)| t.class == TokenClass::Number && !lused[j]);
+        if unmatched_num {
+            score *= 0.6;
+            penalties.push(Penalty { kind: PenaltyKind::NumberMismatch, factor: 0.6 });
+        }
+    }
+    // Distinctive (non-place Word) content of the listed name.
+    let mut l_dist = 0f32;
+    let mut l_dist_matched = 0f32;
+    for (j, t) in lt.iter().enumerate() {
+        if t.class == TokenClass::Word && !t.place {
+            l_dist += t.wl;
+            if lused[j] {
+                l_dist_matched += t.wl;
+            }
+        }
+    }
+    // Matched distinctive characters (non-place Words), the evidence that
+    // this is *this* company and not any "Shenzhen Technology Co., Ltd.".
+    let mut evidence = 0usize;
+    let mut any_word = false;
+    for p in &pairs {
+        let words: usize = p
+            .q
+            .iter()
+            .map(|&i| &qt[i as usize])
+            .filter(|t| t.class == TokenClass::Word && !t.place)
+            .map(|t| t.text.len())
+            .sum();
+        let nums = p.q.iter().filter(|&&i| qt[i as usize].class == TokenClass::Number).count();
+        if p.q.iter().any(|&i| qt[i as usize].class == TokenClass::Word) {
+            any_word = true;
+        }
+        evidence += words + 2 * nums;
+    }
+    if l_dist > 0.0 && l_dist_matched < 0.5 * l_dist {
+        score *= 0.75;
+        penalties.push(Penalty { kind: PenaltyKind::ListedDistinctiveMissing, factor: 0.75 });
+    }
+    if !any_word {
+        let cap = 0.5;
+        if score > cap {
+            score = cap;
+        }
+        penalties.push(Penalty { kind: PenaltyKind::NoDistinctiveMatch, factor: cap });
+    } else if evidence < 4 {
+        let cap = 0.7;
+        if score > cap {
+            score = cap;
+            penalties.push(Penalty { kind: PenaltyKind::ShortEvidence, factor: cap });
+        }
+    }
+    Alignment { score: score.clamp(0.0, 1.0), coverage, pairs, penalties }
+}
+
+/// Similarity of two tokens when their classes can pair.
+fn token_pair(a: &PTok, b: &PTok) -> Option<(f32, TokenHow)> {
+    match (a.class, b.class) {
+        (TokenClass::Word, TokenClass::Word) => {
+            word_similarity(&a.text, &b.text, a.phon.as_deref(), b.phon.as_deref())
+                .map(|(s, h)| (s as f32, h))
+        }
+        (TokenClass::Generic, TokenClass::Generic) | (TokenClass::Number, TokenClass::Number) => {
+            (a.text == b.text).then_some((1.0, TokenHow::Symbol))
+        }
+        // A changed legal form (Ltd ↔ LLC) still half-pairs: customer files
+        // rewrite legal forms freely, and the weight is small either way.
+        (TokenClass::LegalForm, TokenClass::LegalForm) => {
+            Some((if a.text == b.text { 1.0 } else { 0.5 }, TokenHow::Symbol))
+        }
+        _ => None,
+    }
+}
+
+/// Try to match each unmatched Word of `a` against 2–4 adjacent unmatched
+/// Words of `b` glued together. `swapped` says whether `a` is the listed side.
+fn glue(
+    a: &[PTok],
+    b: &[PTok],
+    aused: &mut [bool; MAX_TOKENS],
+    bused: &mut [bool; MAX_TOKENS],
+    pairs: &mut SmallVec<[Pair; 8]>,
+    swapped: bool,
+) {
+    // Indices of b's Words, in order (generic words between them break runs).
+    let bwords: SmallVec<[usize; 16]> =
+        (0..b.len()).filter(|&j| b[j].class == TokenClass::Word).collect();
+    let mut buf = String::new();
+    for i in 0..a.len() {
+        if aused[i] || a[i].class != TokenClass::Word || a[i].text.len() < 4 {
+            continue;
+        }
+        let target = &*a[i].text;
+        let mut best: Option<(f32, usize, usize, TokenHow)> = None;
+        for start in 0..bwords.len() {
+            buf.clear();
+            for (k, &j) in bwords.iter().enumerate().skip(start).take(4) {
+                if bused[j] || (k > start && j != bwords[k - 1] + 1) {
+                    break;
+                }
+                buf.push_str(&b[j].text);
+                if k == start {
+                    continue;
+                }
+                if buf.len() > target.len() + 3 {
+                    break;
+                }
+                if let Some((s, h)) = word_similarity(target, &buf, None, None) {
+                    let s = if h == TokenHow::Exact { 1.0 } else { s as f32 };
+                    if best.is_none_or(|x| s > x.0) {
+                        best = Some((s, start, k, h));
+                    }
+                }
+            }
+        }
+        if let Some((s, start, end, _)) = best {
+            aused[i] = true;
+            let run: SmallVec<[u8; 2]> = bwords[start..=end].iter().map(|&j| j as u8).collect();
+            for &j in &run {
+                bused[j as usize] = true;
+            }
+            let one: SmallVec<[u8; 2]> = SmallVec::from_slice(&[i as u8]);
+            let (q, l) = if swapped { (run, one) } else { (one, run) };
+            pairs.push(Pair { q, l, sim: s, how: TokenHow::Glued });
+        }
+    }
+}
