@@ -38,7 +38,7 @@ pub(crate) fn demo(a: DemoArgs) -> anyhow::Result<ExitCode> {
     let report = chiptrace_lists::load_path(&list_path, &LoadOptions::default())?;
     let n_entries = report.entries.len();
     let index = Index::build(report.entries);
-    let (parties, bad) = read_queries(&parties_path, true)?;
+    let (parties, bad) = read_queries(&parties_path, true, false)?;
     let expectations: Vec<String> = csv::Reader::from_reader(DEMO_PARTIES.as_bytes())
         .records()
         .filter_map(Result::ok)

@@ -102,7 +102,7 @@ fn status(g: &Global) -> anyhow::Result<ExitCode> {
         println!("no lists installed in {} (run `chiptrace lists update`)", dir.display());
     }
     for v in cur {
-        println!("{:<16} version {:<24} {:>8} entries  installed {}  {}", v.source, v.version, v.entries, v.installed_at, v.dir.display());
+        println!("{:<16} version {:<24} {:>8} entries  installed {}  {}", v.id, v.version, v.entries, v.installed_at, v.dir.display());
     }
     Ok(ExitCode::SUCCESS)
 }

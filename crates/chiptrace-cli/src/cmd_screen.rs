@@ -19,7 +19,17 @@ fn threshold(t: Option<f64>) -> anyhow::Result<f64> {
     Ok(t)
 }
 
-pub(crate) fn screen(g: &Global, a: ScreenArgs) -> anyhow::Result<ExitCode> {
+pub(crate) fn screen(g: &Global, mut a: ScreenArgs) -> anyhow::Result<ExitCode> {
+    // `--lists` takes several values, so in `screen --lists A B "Some Name"`
+    // clap hands the name to `--lists`. The contract puts NAME last: when no
+    // name and no --input were given, a last --lists value that is not an
+    // existing path is the name.
+    if a.name.is_none() && a.input.is_none() && a.source.lists.len() > 1 {
+        if let Some(last) = a.source.lists.last().filter(|p| !p.exists()) {
+            a.name = Some(last.to_string_lossy().into_owned());
+            a.source.lists.pop();
+        }
+    }
     let opts = ScreenOptions { threshold: threshold(a.threshold)?, top: a.top };
     if a.input.is_none() && a.name.is_none() {
         bail!("give a NAME to screen, or --input FILE.csv --output RESULTS.csv");
@@ -128,7 +138,7 @@ fn batch(
     strict: bool,
     build: std::time::Duration,
 ) -> anyhow::Result<bool> {
-    let (queries, bad) = read_queries(input, strict)?;
+    let (queries, bad) = read_queries(input, strict, true)?;
     for b in bad.iter().take(10) {
         eprintln!("chiptrace: warning: skipped {}", b.message);
     }

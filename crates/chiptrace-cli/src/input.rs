@@ -89,7 +89,7 @@ pub(crate) struct BadQuery {
 
 /// Read a parties CSV: `id,name` and optional `schema,country,address,dob`
 /// (header required; column order free; unknown columns are reported once and ignored).
-pub(crate) fn read_queries(path: &Path, strict: bool) -> anyhow::Result<(Vec<Query>, Vec<BadQuery>)> {
+pub(crate) fn read_queries(path: &Path, strict: bool, report_unknown: bool) -> anyhow::Result<(Vec<Query>, Vec<BadQuery>)> {
     let file = std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
     let mut rdr = csv::ReaderBuilder::new().flexible(true).has_headers(true).from_reader(std::io::BufReader::new(file));
     let headers = rdr.byte_headers().with_context(|| format!("{}: cannot read the header line", path.display()))?.clone();
@@ -109,7 +109,7 @@ pub(crate) fn read_queries(path: &Path, strict: bool) -> anyhow::Result<(Vec<Que
         .map(|h| String::from_utf8_lossy(h).trim().trim_start_matches('\u{feff}').to_string())
         .filter(|h| !known.iter().any(|k| k.eq_ignore_ascii_case(h)))
         .collect();
-    if !unknown.is_empty() {
+    if report_unknown && !unknown.is_empty() {
         eprintln!("chiptrace: note: {}: ignoring unknown column(s): {}", path.display(), unknown.join(", "));
     }
     let mut out = Vec::new();

@@ -122,10 +122,12 @@ fn kind_str(k: chiptrace_lists::NameKind) -> String {
 fn same_country(a: &str, b: &str) -> bool {
     // Hong Kong and Macau sit under China on the Entity List (export-rules.md §5):
     // a query in HK is consistent with a listed CN entry and vice versa.
-    let norm = |c: &str| match c {
-        "HK" | "MO" => "CN",
-        x => x,
-    };
+    fn norm(c: &str) -> &str {
+        match c {
+            "HK" | "MO" => "CN",
+            x => x,
+        }
+    }
     a == b || norm(a) == norm(b)
 }
 

@@ -1,0 +1,206 @@
+//! End-to-end tests of the real `chiptrace` binary, in temp dirs, on the
+//! real list files in ../shared/data/lists (they must exist: the tests fail
+//! loudly, never skip, when they are missing).
+
+use std::path::PathBuf;
+
+use assert_cmd::Command;
+
+fn lists_dir() -> PathBuf {
+    let p = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/lists"));
+    assert!(p.is_dir(), "shared list data missing at {}: the integration tests need it", p.display());
+    p
+}
+
+fn el_file() -> PathBuf {
+    lists_dir().join("us_restricted_party_lists_2026-07/bis_entity_list.json")
+}
+
+fn chiptrace() -> Command {
+    let mut c = Command::cargo_bin("chiptrace").expect("binary built");
+    c.env_remove("CHIPTRACE_DATA_DIR");
+    c
+}
+
+#[test]
+fn demo_runs_and_alerts_on_the_expected_parties() {
+    let out = chiptrace().arg("demo").assert().success().get_output().stdout.clone();
+    let s = String::from_utf8(out).expect("utf8");
+    // Han-script, Cyrillic and abbreviated names of listed demo companies alert...
+    for id in ["P001", "P002", "P003", "P005", "P009", "P010"] {
+        let line = s.lines().find(|l| l.starts_with(id)).unwrap_or_else(|| panic!("{id} missing:\n{s}"));
+        assert!(line.contains("ALERT"), "{id} should alert: {line}\n{s}");
+    }
+    // ...siblings, generic-only and unrelated names do not.
+    for id in ["P007", "P008", "P011", "P013", "P014"] {
+        let line = s.lines().find(|l| l.starts_with(id)).unwrap_or_else(|| panic!("{id} missing"));
+        assert!(line.contains("clear"), "{id} should be clear: {line}\n{s}");
+    }
+}
+
+#[test]
+fn screen_single_name_han_script_finds_pinyin_entity_list_entry() {
+    let out = chiptrace()
+        .args(["screen", "--lists"])
+        .arg(el_file())
+        .args(["--format", "json", "华为技术有限公司"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).expect("json");
+    let hits = v["hits"].as_array().expect("hits");
+    assert!(!hits.is_empty(), "no hit for Huawei in Han script: {v}");
+    let top = &hits[0];
+    assert_eq!(top["list"], "us_bis_entity_list");
+    assert!(top["matched_name"].as_str().unwrap_or("").to_lowercase().contains("huawei"), "{top}");
+    assert!(top["score"].as_f64().unwrap_or(0.0) >= 0.8);
+    // The explanation names the list, the FR citation and the token alignment.
+    assert!(top["explanation"]["federal_register"].is_string(), "{top}");
+    assert!(!top["explanation"]["name"]["tokens"].as_array().expect("tokens").is_empty());
+}
+
+#[test]
+fn screen_batch_writes_contract_columns() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let input = dir.path().join("q.csv");
+    let output = dir.path().join("r.csv");
+    std::fs::write(
+        &input,
+        "id,name,schema,country\n\
+         a1,Huawei Technologies Co Ltd,Company,CN\n\
+         a2,Totally Unrelated Bakery GmbH,Company,DE\n\
+         a3,,Company,CN\n",
+    )
+    .expect("write");
+    let assert = chiptrace()
+        .args(["screen", "--lists"])
+        .arg(el_file())
+        .arg("--input")
+        .arg(&input)
+        .arg("--output")
+        .arg(&output)
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    assert!(stderr.contains("q.csv:4"), "bad row (empty name) must be reported with file and line: {stderr}");
+    let mut rdr = csv::Reader::from_path(&output).expect("output");
+    let headers: Vec<String> = rdr.headers().expect("h").iter().map(str::to_string).collect();
+    assert_eq!(headers, ["id", "rank", "score", "list", "entry_id", "matched_name", "entry_name", "explanation"]);
+    let rows: Vec<csv::StringRecord> = rdr.records().map(|r| r.expect("row")).collect();
+    assert!(rows.iter().any(|r| &r[0] == "a1" && &r[1] == "1"), "a1 must hit");
+    assert!(!rows.iter().any(|r| &r[0] == "a2"), "a2 must not hit");
+    for r in &rows {
+        let e: serde_json::Value = serde_json::from_str(&r[7]).expect("explanation is JSON");
+        assert!(e["name"]["tokens"].is_array());
+        let s: f64 = r[2].parse().expect("score");
+        assert!((0.8..=1.0).contains(&s));
+    }
+}
+
+#[test]
+fn strict_mode_makes_bad_rows_fatal_with_file_and_line() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let input = dir.path().join("q.csv");
+    std::fs::write(&input, "id,name\nx1,Good Name Ltd\nx2,\n").expect("write");
+    let out = chiptrace()
+        .args(["screen", "--strict", "--lists"])
+        .arg(el_file())
+        .arg("--input")
+        .arg(&input)
+        .arg("--output")
+        .arg(dir.path().join("r.csv"))
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    let s = String::from_utf8_lossy(&out);
+    assert!(s.contains("q.csv:3"), "{s}");
+}
+
+#[test]
+fn missing_name_column_and_missing_file_are_clear_errors() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let input = dir.path().join("q.csv");
+    std::fs::write(&input, "id,company\n1,x\n").expect("write");
+    let out = chiptrace()
+        .args(["screen", "--lists"])
+        .arg(el_file())
+        .arg("--input")
+        .arg(&input)
+        .arg("--output")
+        .arg(dir.path().join("r.csv"))
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    assert!(String::from_utf8_lossy(&out).contains("no `name` column"));
+    let out = chiptrace()
+        .args(["screen", "--lists", "/nonexistent/lists.json", "x"])
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    assert!(String::from_utf8_lossy(&out).contains("/nonexistent/lists.json"));
+}
+
+#[test]
+fn score_pairs_adds_score_and_match() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let input = dir.path().join("p.csv");
+    let output = dir.path().join("s.csv");
+    std::fs::write(
+        &input,
+        "schema,name1,name2\n\
+         Company,Huawei Technologies Co Ltd,\"Huawei Technologies Co., Ltd.\"\n\
+         Company,Shenzhen Xinda Technology Co Ltd,\"Shenzhen Dahua Technology Co., Ltd.\"\n\
+         Person,\"ABU TAIR, Mohammed Mahmud\",Mohammed Mahmud Abu Tair\n",
+    )
+    .expect("write");
+    chiptrace().args(["score-pairs", "--input"]).arg(&input).arg("--output").arg(&output).assert().success();
+    let mut rdr = csv::Reader::from_path(&output).expect("out");
+    let h: Vec<String> = rdr.headers().expect("h").iter().map(str::to_string).collect();
+    assert_eq!(h, ["schema", "name1", "name2", "score", "match"]);
+    let rows: Vec<csv::StringRecord> = rdr.records().map(|r| r.expect("row")).collect();
+    assert_eq!(&rows[0][4], "true");
+    assert_eq!(&rows[1][4], "false");
+    assert_eq!(&rows[2][4], "true");
+}
+
+#[test]
+fn exit_code_one_on_hit_only_when_asked() {
+    chiptrace().args(["screen", "--lists"]).arg(el_file()).arg("Huawei Technologies Co., Ltd.").assert().code(0);
+    chiptrace()
+        .args(["screen", "--fail-on-hit", "--lists"])
+        .arg(el_file())
+        .arg("Huawei Technologies Co., Ltd.")
+        .assert()
+        .code(1);
+    chiptrace()
+        .args(["screen", "--fail-on-hit", "--lists"])
+        .arg(el_file())
+        .arg("Zzyzx Qwerty Bakery")
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn lists_import_reports_every_real_folder() {
+    let out = chiptrace().args(["lists", "import"]).arg(lists_dir()).assert().success().get_output().stdout.clone();
+    let s = String::from_utf8_lossy(&out);
+    for code in ["us_bis_entity_list", "us_ofac_sdn", "un_sc"] {
+        assert!(s.contains(code), "{code} missing from:\n{s}");
+    }
+}
+
+#[test]
+fn oversized_and_empty_names_are_rejected_cleanly() {
+    let big = "A".repeat(100 * 1024);
+    let out = chiptrace().args(["screen", "--lists"]).arg(el_file()).arg(&big).assert().code(2).get_output().stderr.clone();
+    assert!(String::from_utf8_lossy(&out).contains("longer than"));
+    chiptrace().args(["screen", "--lists"]).arg(el_file()).arg("   ").assert().code(2);
+}

@@ -1,0 +1,312 @@
+//! Han (Chinese) names: traditional → simplified, segmentation, pinyin.
+//!
+//! The key cross-script case of screening: the Entity List writes "Beijing
+//! Zhongke Jingyuan Electronic Technology Co., Ltd." while the customer file
+//! says "北京中科晶源电子科技有限公司". The segmenter turns the Han string into
+//! the same kind of tokens as the Latin name:
+//!
+//! 1. zhconv converts traditional characters to simplified (zh-Hans);
+//! 2. greedy longest match, left to right, against the Han dictionary
+//!    (legal forms, generic words, places, brand alternates — see
+//!    `tables/han_words.txt`); Chinese numerals after 第 or before a numeric
+//!    suffix (所, 院, 厂, 研究…) become Number tokens;
+//! 3. every maximal run of remaining characters becomes ONE Word token, the
+//!    toneless pinyin of its characters concatenated ("中科晶源" →
+//!    "zhongkejingyuan"); the scorer handles token split/merge against
+//!    "Zhongke Jingyuan".
+//!
+//! Readings come from the `pinyin` crate, overridden by
+//! `tables/han_readings.txt` where the crate's first reading is not the one
+//! used in names (长 is "chang" in 长城/长江/长沙). Alternative readings of
+//! heteronym characters are offered as extra forms by the analyser.
+
+use std::sync::OnceLock;
+
+use pinyin::{ToPinyin, ToPinyinMulti};
+use rustc_hash::FxHashMap;
+
+use crate::lexicon::{HanDict, HanEntry, Out};
+use crate::tables;
+
+/// True if `s` contains at least one Han character.
+pub(crate) fn has_han(s: &str) -> bool {
+    use unicode_script::{Script, UnicodeScript};
+    s.chars().any(|c| !c.is_ascii() && c.script() == Script::Han)
+}
+
+fn readings_table() -> &'static FxHashMap<char, Box<[Box<str>]>> {
+    static T: OnceLock<FxHashMap<char, Box<[Box<str>]>>> = OnceLock::new();
+    T.get_or_init(|| {
+        let mut m = FxHashMap::default();
+        for line in tables::data_lines(tables::HAN_READINGS) {
+            let mut it = line.split_whitespace();
+            let Some(c) = it.next().and_then(|c| c.chars().next()) else { continue };
+            let rs: Box<[Box<str>]> = it.map(Into::into).collect();
+            if !rs.is_empty() {
+                m.insert(c, rs);
+            }
+        }
+        m
+    })
+}
+
+/// Number of characters with curated readings.
+pub(crate) fn readings_table_size() -> usize {
+    readings_table().len()
+}
+
+/// The readings of one character of a pinyin run.
+#[derive(Debug, Clone)]
+pub(crate) struct RunChar {
+    /// Reading of the primary form (may contain "ü").
+    pub primary: &'static str,
+    /// Curated alternative readings (tried first).
+    pub curated: &'static [Box<str>],
+    /// Other readings known to the `pinyin` crate (tried last).
+    pub others: Vec<&'static str>,
+}
+
+fn char_readings(c: char) -> RunChar {
+    if let Some(rs) = readings_table().get(&c) {
+        return RunChar { primary: &rs[0], curated: &rs[1..], others: Vec::new() };
+    }
+    match c.to_pinyin() {
+        Some(p) => {
+            let primary = p.plain();
+            let mut others: Vec<&'static str> = Vec::new();
+            if let Some(multi) = c.to_pinyin_multi() {
+                for r in multi {
+                    let r = r.plain();
+                    if r != primary && !others.contains(&r) {
+                        others.push(r);
+                    }
+                }
+            }
+            RunChar { primary, curated: &[], others }
+        }
+        // Characters the pinyin crate does not know (rare ideographs,
+        // Japanese-only kanji, 々): any_ascii's reading, if any.
+        None => RunChar { primary: any_ascii::any_ascii_char(c), curated: &[], others: Vec::new() },
+    }
+}
+
+/// Append a reading as lower-case ASCII: ü → "u" (or "v" when `lv`).
+pub(crate) fn push_reading(out: &mut String, r: &str, lv: bool) {
+    for ch in r.chars() {
+        match ch {
+            'ü' => out.push(if lv { 'v' } else { 'u' }),
+            c if c.is_ascii_alphanumeric() => out.push(c.to_ascii_lowercase()),
+            c if c.is_ascii() => {}
+            c => {
+                for b in any_ascii::any_ascii_char(c).bytes() {
+                    if b.is_ascii_alphanumeric() {
+                        out.push((b as char).to_ascii_lowercase());
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Default pinyin of a Han string, concatenated (used for brand entries).
+pub(crate) fn default_pinyin(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() * 2);
+    for c in s.chars() {
+        push_reading(&mut out, char_readings(c).primary, false);
+    }
+    out
+}
+
+/// One piece of a segmented Han word.
+#[derive(Debug, Clone)]
+pub(crate) enum Piece {
+    /// A dictionary word: legal form, generic word, place or brand.
+    Entry(&'static HanEntry),
+    /// A numeric suffix read after a number (所 → institute).
+    Outs(&'static [Out]),
+    /// A number (decimal digits).
+    Number(String),
+    /// A place suffix (市 → "city"), Stop.
+    Stop(&'static str),
+    /// A run of other characters: one Word of concatenated pinyin.
+    Run(Vec<RunChar>),
+}
+
+const NUMERALS: &str = "零〇一二两三四五六七八九十百千";
+
+fn is_numeral(c: char) -> bool {
+    NUMERALS.contains(c)
+}
+
+/// Value of a Chinese numeral string: positional with 十/百/千 ("三十八" →
+/// 38, "一百零八" → 108), otherwise digit by digit ("七〇七" → 707).
+fn parse_numeral(cs: &[char]) -> Option<String> {
+    if cs.is_empty() || cs.len() > 8 {
+        return None;
+    }
+    let digit = |c: char| -> Option<u32> {
+        Some(match c {
+            '零' | '〇' => 0,
+            '一' => 1,
+            '二' | '两' => 2,
+            '三' => 3,
+            '四' => 4,
+            '五' => 5,
+            '六' => 6,
+            '七' => 7,
+            '八' => 8,
+            '九' => 9,
+            _ => return None,
+        })
+    };
+    if cs.iter().any(|c| matches!(c, '十' | '百' | '千')) {
+        let (mut total, mut cur) = (0u32, 0u32);
+        for &c in cs {
+            match c {
+                '十' => {
+                    total += if cur == 0 { 1 } else { cur } * 10;
+                    cur = 0;
+                }
+                '百' => {
+                    total += cur.max(1) * 100;
+                    cur = 0;
+                }
+                '千' => {
+                    total += cur.max(1) * 1000;
+                    cur = 0;
+                }
+                c => cur = digit(c)?,
+            }
+        }
+        Some((total + cur).to_string())
+    } else {
+        if cs.len() > 4 {
+            return None;
+        }
+        let mut s = String::with_capacity(cs.len());
+        for &c in cs {
+            s.push(char::from_digit(digit(c)?, 10)?);
+        }
+        Some(s)
+    }
+}
+
+/// Segment one simplified Han word. `prev_number`: the segment before it was
+/// a number in digits ("38所").
+pub(crate) fn segment(text: &str, prev_number: bool, dict: &'static HanDict) -> Vec<Piece> {
+    let chars: Vec<char> = text.chars().collect();
+    let offs: Vec<usize> = text.char_indices().map(|(i, _)| i).chain(std::iter::once(text.len())).collect();
+    let n = chars.len();
+    let slice = |a: usize, b: usize| &text[offs[a]..offs[b]];
+    let longest_word = |i: usize| -> Option<(usize, &'static HanEntry)> {
+        let max = (*dict.first.get(&chars[i])?).min(n - i);
+        (1..=max).rev().find_map(|len| dict.words.get(slice(i, i + len)).map(|e| (len, e)))
+    };
+    let longest_in = |m: &'static FxHashMap<Box<str>, Box<str>>, i: usize| -> Option<(usize, &'static str)> {
+        (1..=(n - i).min(5)).rev().find_map(|len| m.get(slice(i, i + len)).map(|v| (len, &**v)))
+    };
+    let numeric_suffix_at = |i: usize| -> Option<(usize, &'static [Out])> {
+        (1..=(n - i).min(3)).rev().find_map(|len| dict.numeric_suffix.get(slice(i, i + len)).map(|v| (len, &**v)))
+    };
+    let numeral_end = |mut k: usize| {
+        while k < n && is_numeral(chars[k]) {
+            k += 1;
+        }
+        k
+    };
+
+    let mut pieces = Vec::new();
+    let mut run: Vec<RunChar> = Vec::new();
+    let flush = |run: &mut Vec<RunChar>, pieces: &mut Vec<Piece>| {
+        if !run.is_empty() {
+            pieces.push(Piece::Run(std::mem::take(run)));
+        }
+    };
+    let mut after_number = prev_number;
+    let mut after_place = false;
+    let mut i = 0;
+    while i < n {
+        let c = chars[i];
+        // 第 + numerals: an ordinal ("第三十八研究所" → 38).
+        if c == '第' {
+            let k = numeral_end(i + 1);
+            if k > i + 1
+                && let Some(v) = parse_numeral(&chars[i + 1..k])
+            {
+                flush(&mut run, &mut pieces);
+                pieces.push(Piece::Number(v));
+                (i, after_number, after_place) = (k, true, false);
+                continue;
+            }
+        }
+        // Numerals directly before a numeric suffix ("十四所", "二院",
+        // "十三研究所"); elsewhere numerals are name characters (三一, 三星).
+        if is_numeral(c) {
+            let k = numeral_end(i);
+            let suffix = k < n && (numeric_suffix_at(k).is_some() || slice(k, n).starts_with("研究"));
+            if suffix && let Some(v) = parse_numeral(&chars[i..k]) {
+                flush(&mut run, &mut pieces);
+                pieces.push(Piece::Number(v));
+                (i, after_number, after_place) = (k, true, false);
+                continue;
+            }
+        }
+        let word = longest_word(i);
+        if after_place
+            && let Some((len, stop)) = longest_in(&dict.place_suffix, i)
+            && word.is_none_or(|(wl, _)| wl <= len)
+        {
+            pieces.push(Piece::Stop(stop));
+            (i, after_number, after_place) = (i + len, false, false);
+            continue;
+        }
+        if let Some((len, e)) = word {
+            flush(&mut run, &mut pieces);
+            pieces.push(Piece::Entry(e));
+            (i, after_number, after_place) = (i + len, false, e.place);
+            continue;
+        }
+        if after_number && let Some((len, outs)) = numeric_suffix_at(i) {
+            flush(&mut run, &mut pieces);
+            pieces.push(Piece::Outs(outs));
+            (i, after_number, after_place) = (i + len, false, false);
+            continue;
+        }
+        run.push(char_readings(c));
+        (i, after_number, after_place) = (i + 1, false, false);
+    }
+    flush(&mut run, &mut pieces);
+    pieces
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numerals() {
+        let p = |s: &str| parse_numeral(&s.chars().collect::<Vec<_>>());
+        assert_eq!(p("三十八").as_deref(), Some("38"));
+        assert_eq!(p("十四").as_deref(), Some("14"));
+        assert_eq!(p("十").as_deref(), Some("10"));
+        assert_eq!(p("二十").as_deref(), Some("20"));
+        assert_eq!(p("五十四").as_deref(), Some("54"));
+        assert_eq!(p("九十九").as_deref(), Some("99"));
+        assert_eq!(p("一百零八").as_deref(), Some("108"));
+        assert_eq!(p("七〇七").as_deref(), Some("707"));
+        assert_eq!(p("二").as_deref(), Some("2"));
+        assert_eq!(p(""), None);
+    }
+
+    #[test]
+    fn readings() {
+        assert_eq!(default_pinyin("长城"), "changcheng");
+        assert_eq!(default_pinyin("中科晶源"), "zhongkejingyuan");
+        assert_eq!(default_pinyin("吕"), "lu");
+        let mut s = String::new();
+        push_reading(&mut s, "lü", true);
+        assert_eq!(s, "lv");
+        assert!(has_han("abc中"));
+        assert!(!has_han("abc"));
+    }
+}
