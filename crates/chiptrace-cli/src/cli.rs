@@ -34,6 +34,17 @@ pub(crate) enum Command {
     Lists(ListsArgs),
     /// Run the main job on the embedded demo data (fictional lists and parties).
     Demo(DemoArgs),
+    /// Show how a name is normalised: its comparable forms and token classes.
+    Analyze(AnalyzeArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct AnalyzeArgs {
+    /// Party type: Person, Company, ... (persons get "SURNAME, Given" reordering).
+    #[arg(long)]
+    pub schema: Option<String>,
+    /// The name.
+    pub name: String,
 }
 
 /// Output formats for single-name screening.
@@ -113,6 +124,9 @@ pub(crate) struct ScorePairsArgs {
     /// Threshold for the `match` column (default 0.80).
     #[arg(long)]
     pub threshold: Option<f64>,
+    /// Add an `explanation` column (JSON) to the output.
+    #[arg(long)]
+    pub explain: bool,
 }
 
 #[derive(Debug, Args)]

@@ -221,19 +221,26 @@ pub(crate) fn score_pairs(a: ScorePairsArgs) -> anyhow::Result<ExitCode> {
         rows.push((r, schema, n1, n2));
     }
     use rayon::prelude::*;
-    let scores: Vec<f64> =
-        rows.par_iter().map(|(_, s, n1, n2)| chiptrace_screen::score_pair(*s, n1, n2).score).collect();
+    let scores: Vec<chiptrace_screen::PairScore> =
+        rows.par_iter().map(|(_, s, n1, n2)| chiptrace_screen::score_pair(*s, n1, n2)).collect();
     let file = std::fs::File::create(&a.output).with_context(|| format!("cannot create {}", a.output.display()))?;
     let mut w = csv::Writer::from_writer(std::io::BufWriter::new(file));
     let mut h: Vec<String> = headers.iter().map(str::to_string).collect();
     h.push("score".into());
     h.push("match".into());
+    if a.explain {
+        h.push("explanation".into());
+    }
     w.write_record(&h)?;
-    for ((r, _, _, _), s) in rows.iter().zip(scores) {
+    for ((r, _, _, _), ps) in rows.iter().zip(scores) {
+        let s = ps.score;
         let mut v: Vec<String> = r.iter().map(str::to_string).collect();
         v.resize(headers.len(), String::new());
         v.push(format!("{s:.4}"));
         v.push((s >= thr).to_string());
+        if a.explain {
+            v.push(serde_json::to_string(&ps.explanation)?);
+        }
         w.write_record(&v)?;
     }
     w.flush()?;

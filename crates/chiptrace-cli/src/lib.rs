@@ -23,5 +23,16 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::ScorePairs(args) => cmd_screen::score_pairs(args),
         Command::Lists(args) => cmd_lists::lists(&global, args),
         Command::Demo(args) => cmd_demo::demo(args),
+        Command::Analyze(args) => {
+            let ty = match args.schema.as_deref().map(input::parse_schema).transpose()? {
+                Some(chiptrace_lists::EntitySchema::Person) => chiptrace_text::NameType::Person,
+                Some(chiptrace_lists::EntitySchema::Organization) => chiptrace_text::NameType::Organization,
+                _ => chiptrace_text::NameType::Any,
+            };
+            let forms = chiptrace_text::analyze_name(&args.name, ty);
+            serde_json::to_writer_pretty(std::io::stdout().lock(), &forms)?;
+            println!();
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }

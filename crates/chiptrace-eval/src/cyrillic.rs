@@ -7,8 +7,10 @@
 //! module reverse-transliterates a list's Latin name to Cyrillic with the
 //! crate's own table and re-romanises the Cyrillic with other schemes.
 
-/// Latin → Cyrillic for one lower-case ASCII word.
-pub fn to_cyrillic_word(w: &str) -> String {
+/// Latin → Cyrillic for one lower-case ASCII word. `initial_e_is_e_oborotnoye`
+/// maps a word-initial `e` to `э` (right for organisation words such as
+/// Эксперт, Энергия) instead of `е` (right for given names such as Елена).
+pub fn to_cyrillic_word(w: &str, initial_e_is_e_oborotnoye: bool) -> String {
     let b: Vec<char> = w.chars().collect();
     let n = b.len();
     let is_vowel = |c: char| "aeiouy".contains(c);
@@ -71,6 +73,7 @@ pub fn to_cyrillic_word(w: &str) -> String {
             }
         } else {
             let s = match b[i] {
+                'e' if i == 0 && initial_e_is_e_oborotnoye => "э",
                 'a' => "а",
                 'b' => "б",
                 'v' | 'w' => "в",
@@ -123,7 +126,7 @@ pub fn acronym_to_cyrillic(w: &str) -> String {
             "ch" => ("Ч", 2),
             "zh" => ("Ж", 2),
             _ => {
-                let c = to_cyrillic_word(&lower[i..i + 1]);
+                let c = to_cyrillic_word(&lower[i..i + 1], false);
                 out.push_str(&c.to_uppercase());
                 i += 1;
                 continue;
@@ -324,18 +327,19 @@ mod tests {
 
     #[test]
     fn reverse_transliteration() {
-        assert_eq!(to_cyrillic_word("khristoforov"), "христофоров");
-        assert_eq!(to_cyrillic_word("vasiliy"), "василий");
-        assert_eq!(to_cyrillic_word("aleksandrovich"), "александрович");
-        assert_eq!(to_cyrillic_word("sergey"), "сергей");
-        assert_eq!(to_cyrillic_word("yevgeniy"), "евгений");
-        assert_eq!(to_cyrillic_word("zaytsev"), "зайцев");
-        assert_eq!(to_cyrillic_word("ilya"), "илья");
-        assert_eq!(to_cyrillic_word("byuro"), "бюро");
-        assert_eq!(to_cyrillic_word("vremya"), "время");
-        assert_eq!(to_cyrillic_word("vasilyevich"), "васильевич");
-        assert_eq!(to_cyrillic_word("shchukin"), "щукин");
-        assert_eq!(to_cyrillic_word("vologodsky"), "вологодский");
+        assert_eq!(to_cyrillic_word("khristoforov", false), "христофоров");
+        assert_eq!(to_cyrillic_word("vasiliy", false), "василий");
+        assert_eq!(to_cyrillic_word("aleksandrovich", false), "александрович");
+        assert_eq!(to_cyrillic_word("sergey", false), "сергей");
+        assert_eq!(to_cyrillic_word("yevgeniy", false), "евгений");
+        assert_eq!(to_cyrillic_word("zaytsev", false), "зайцев");
+        assert_eq!(to_cyrillic_word("ilya", false), "илья");
+        assert_eq!(to_cyrillic_word("byuro", false), "бюро");
+        assert_eq!(to_cyrillic_word("vremya", false), "время");
+        assert_eq!(to_cyrillic_word("vasilyevich", false), "васильевич");
+        assert_eq!(to_cyrillic_word("shchukin", false), "щукин");
+        assert_eq!(to_cyrillic_word("vologodsky", false), "вологодский");
+        assert_eq!(to_cyrillic_word("ekspert", true), "эксперт");
         assert_eq!(acronym_to_cyrillic("NPO"), "НПО");
         assert_eq!(acronym_to_cyrillic("TsNII"), "ЦНИИ");
     }

@@ -282,19 +282,28 @@ impl<'p, 'a> Gen<'p, 'a> {
             }
             let keys: Vec<String> = ws.iter().map(|w| w.key.clone()).collect();
             let mut i = 0;
-            let mut russian = 0;
+            let (mut russian, mut other) = (0, 0);
             while i < keys.len() {
                 if let Some((l, _)) = ru_legal(&keys, i) {
                     i += l;
                     continue;
                 }
-                if is_english(&keys[i]) && !(ws[i].text.len() <= 5 && ws[i].text.chars().all(|c| c.is_ascii_uppercase())) {
+                let acronym = ws[i].text.len() <= 5 && ws[i].text.chars().all(|c| c.is_ascii_uppercase());
+                if acronym {
+                    i += 1;
+                    continue;
+                }
+                if is_english(&keys[i]) {
                     return false;
                 }
-                russian += 1;
+                if russian_looking(&keys[i]) {
+                    russian += 1;
+                } else {
+                    other += 1;
+                }
                 i += 1;
             }
-            russian >= 1
+            russian >= 1 && russian >= other
         });
         let person_cyr = |name: &str, rng: &mut Rng| -> String {
             let (sur, given): (String, Vec<String>) = match name.split_once(',') {
@@ -307,7 +316,7 @@ impl<'p, 'a> Gen<'p, 'a> {
             };
             let cyr = |w: &str| -> String {
                 w.split('-')
-                    .map(|p| cyrillic::title(&cyrillic::to_cyrillic_word(&words::fold(p))))
+                    .map(|p| cyrillic::title(&cyrillic::to_cyrillic_word(&words::fold(p), false)))
                     .collect::<Vec<_>>()
                     .join("-")
             };
@@ -339,7 +348,7 @@ impl<'p, 'a> Gen<'p, 'a> {
                 } else if t.chars().all(|c| c.is_ascii_digit()) {
                     parts.push(t.clone());
                 } else {
-                    parts.push(cyrillic::title(&cyrillic::to_cyrillic_word(&keys[i])));
+                    parts.push(cyrillic::title(&cyrillic::to_cyrillic_word(&keys[i], true)));
                 }
                 i += 1;
             }
@@ -438,8 +447,10 @@ impl<'p, 'a> Gen<'p, 'a> {
             }
             let n = self.pool.names[ni].clone();
             let ws = words::words(&n.name);
-            let dist: Vec<&words::Word> = ws.iter().filter(|w| words::kind(&w.key) == Kind::Distinctive && w.key.is_ascii()).collect();
-            if dist.len() < 2 {
+            let dist: Vec<&words::Word> =
+                ws.iter().filter(|w| words::kind(&w.key) == Kind::Distinctive && w.key.is_ascii() && w.key.len() >= 3).collect();
+            let company_like = ws.iter().any(|w| matches!(words::kind(&w.key), Kind::Generic | Kind::Legal));
+            if dist.len() < 2 || !company_like {
                 continue;
             }
             let w = dist[rng.below(dist.len())];
@@ -501,16 +512,13 @@ impl<'p, 'a> Gen<'p, 'a> {
             }
             let q = if self.is_org(ni) {
                 // Keep common distinctive words, generic words and legal form.
+                let common_word = |w: &words::Word| words::kind(&w.key) == Kind::Distinctive && df(w) >= 5 && w.key.len() >= 3;
                 let kept: Vec<&str> = ws
                     .iter()
-                    .filter(|w| match words::kind(&w.key) {
-                        Kind::Distinctive => df(w) >= 5,
-                        Kind::Generic | Kind::Legal => true,
-                        _ => false,
-                    })
+                    .filter(|w| common_word(w) || words::kind(&w.key) == Kind::Generic)
                     .map(|w| w.text.as_str())
                     .collect();
-                let common = ws.iter().filter(|w| words::kind(&w.key) == Kind::Distinctive && df(w) >= 5).count();
+                let common = ws.iter().filter(|w| common_word(w)).count();
                 if common == 0 || kept.len() > 3 {
                     continue;
                 }
@@ -700,6 +708,17 @@ impl<'p, 'a> Gen<'p, 'a> {
         }
         self.controls(cat, &order);
     }
+}
+
+/// Whether a folded word looks like transliterated Russian.
+fn russian_looking(w: &str) -> bool {
+    const INNER: &[&str] = &["kh", "zh", "ts", "shch", "yy", "iy", "ya", "yu", "ye", "yo", "sch"];
+    const ENDS: &[&str] = &[
+        "ov", "ev", "in", "sky", "skiy", "skaya", "sk", "nik", "ogo", "oye", "oe", "aya", "iya", "ka",
+        "ovo", "evo", "ino", "grad", "stroy", "prom", "mash", "neft", "gaz", "energo", "tekh", "servis",
+        "trans", "avia", "snab", "torg", "ii", "yi", "nyi", "niy", "ny", "ko", "enko", "ich", "na",
+    ];
+    INNER.iter().any(|p| w.contains(p)) || ENDS.iter().any(|e| w.ends_with(e))
 }
 
 /// Whether two words are close enough that substituting one for the other

@@ -294,7 +294,7 @@ pub fn synth_han(name: &str, rng: &mut Rng, is_py: &dyn Fn(&str) -> bool) -> Opt
             (opts[rng.below(opts.len())].to_string(), p.len())
         } else if let Some(h) = han_place(keys[i]) {
             (h.to_string(), 1)
-        } else if is_py(keys[i]) {
+        } else if is_py(keys[i]) && !crate::variants::looks_acronym(&ws[i], name) {
             let syl = segment(keys[i])?;
             let mut s = String::new();
             for y in syl {

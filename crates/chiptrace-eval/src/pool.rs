@@ -71,6 +71,14 @@ pub fn usable_name(name: &str) -> bool {
     if w.is_empty() || w.len() > 14 {
         return false;
     }
+    // Descriptions rather than names ("Routers produced in a foreign country").
+    let lower_words = w
+        .iter()
+        .filter(|x| x.text.chars().next().is_some_and(char::is_lowercase) && !words::is_stopword(&x.key))
+        .count();
+    if lower_words >= 3 {
+        return false;
+    }
     // Mostly letters: reject identifiers and numbers-only names.
     let letters = n.chars().filter(|c| c.is_alphabetic()).count();
     letters * 10 >= len * 6

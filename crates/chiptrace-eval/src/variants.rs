@@ -126,24 +126,30 @@ pub fn typo(name: &str, rng: &mut Rng) -> Option<(String, String)> {
     if cands.is_empty() {
         return None;
     }
-    let mut edits = Vec::new();
-    let mut notes = Vec::new();
-    let first = cands[rng.below(cands.len())];
-    let mut chars: Vec<char> = first.text.chars().collect();
-    notes.push(one_edit(&mut chars, rng));
-    let two = rng.chance(0.35);
-    if two && chars.len() >= 8 {
+    // Two edits can cancel out (a transposition undone): retry a few times.
+    for _ in 0..5 {
+        let mut edits = Vec::new();
+        let mut notes = Vec::new();
+        let first = cands[rng.below(cands.len())];
+        let mut chars: Vec<char> = first.text.chars().collect();
         notes.push(one_edit(&mut chars, rng));
+        let two = rng.chance(0.35);
+        if two && chars.len() >= 8 {
+            notes.push(one_edit(&mut chars, rng));
+        }
+        edits.push((first.start, first.end, chars.into_iter().collect::<String>()));
+        if two && notes.len() == 1 && cands.len() > 1 {
+            let other = cands.iter().find(|w| w.start != first.start)?;
+            let mut chars: Vec<char> = other.text.chars().collect();
+            notes.push(one_edit(&mut chars, rng));
+            edits.push((other.start, other.end, chars.into_iter().collect()));
+        }
+        let out = replace_spans(name, edits);
+        if words::fold(&out) != words::fold(name) {
+            return Some((out, notes.join("+")));
+        }
     }
-    edits.push((first.start, first.end, chars.into_iter().collect::<String>()));
-    if two && notes.len() == 1 && cands.len() > 1 {
-        let other = cands.iter().find(|w| w.start != first.start)?;
-        let mut chars: Vec<char> = other.text.chars().collect();
-        notes.push(one_edit(&mut chars, rng));
-        edits.push((other.start, other.end, chars.into_iter().collect()));
-    }
-    let out = replace_spans(name, edits);
-    (words::fold(&out) != words::fold(name)).then(|| (out, notes.join("+")))
+    None
 }
 
 /// Where a legal form sits in a name.
@@ -493,12 +499,18 @@ pub fn token_order(name: &str, person: bool, rng: &mut Rng) -> Option<(String, S
     None
 }
 
+/// An upper-case word of at most five letters in a name that is not all
+/// upper-case: an acronym ("SIOM"), not a word.
+pub fn looks_acronym(w: &Word, name: &str) -> bool {
+    w.text.chars().count() <= 5 && is_upper_word(&w.text) && name.chars().any(char::is_lowercase)
+}
+
 /// Split a multi-syllable pinyin word into syllables ("Jingyuan" → "Jing
 /// Yuan" or "Jing-Yuan"), or join two adjacent pinyin words
 /// ("Zhongke Jingyuan" → "Zhongkejingyuan").
 pub fn pinyin_spacing(name: &str, rng: &mut Rng, is_py: &dyn Fn(&str) -> bool) -> Option<(String, String)> {
     let ws = words::words(name);
-    let py: Vec<usize> = (0..ws.len()).filter(|&i| is_py(&ws[i].key)).collect();
+    let py: Vec<usize> = (0..ws.len()).filter(|&i| is_py(&ws[i].key) && !looks_acronym(&ws[i], name)).collect();
     let mut splits: Vec<usize> = py.iter().copied().filter(|&i| han::segment(&ws[i].key).is_some_and(|s| s.len() >= 2)).collect();
     let joins: Vec<usize> = py
         .iter()

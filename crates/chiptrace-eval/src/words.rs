@@ -153,7 +153,7 @@ const GENERIC: &[(&str, &str)] = &[
     ("optoelectronic", "optoelectronics"), ("opto", "optoelectronics"),
     ("optical", "optical"), ("optics", "optical"), ("association", "association"),
     ("production", "production"), ("enterprise", "enterprise"), ("enterprises", "enterprise"),
-    ("mechanical", "mechanical"), ("chemical", "chemical"), ("chemicals", "chemical"),
+    ("mechanical", "mechanical"), ("mach", "machinery"), ("chemical", "chemical"), ("chemicals", "chemical"),
     ("instrument", "instrument"), ("instruments", "instrument"), ("software", "software"),
     ("network", "network"), ("networks", "network"), ("digital", "digital"),
     ("intelligent", "intelligent"), ("intelligence", "intelligent"), ("smart", "smart"),
@@ -250,7 +250,11 @@ const PLACES: &[&str] = &[
     "lahore", "islamabad", "rawalpindi", "abu", "dhabi", "sharjah", "ajman", "ankara",
 ];
 
-const STOPWORDS: &[&str] = &["of", "and", "the", "for", "de", "in", "named", "after", "a", "an", "at", "on", "to", "la", "del", "da", "do", "e", "y", "und", "et"];
+const STOPWORDS: &[&str] = &[
+    "of", "and", "the", "for", "de", "in", "named", "after", "a", "an", "at", "on", "to", "la",
+    "del", "da", "do", "e", "y", "und", "et", "al", "el", "bin", "ben", "ibn", "bint", "ul", "ud",
+    "van", "von", "der", "den", "di", "le", "du", "des", "los", "las",
+];
 
 fn set(xs: &'static [&'static str]) -> HashSet<&'static str> {
     xs.iter().copied().collect()
@@ -310,6 +314,9 @@ pub enum Kind {
 pub fn kind(key: &str) -> Kind {
     if key.chars().next().is_some_and(|c| c.is_ascii_digit()) {
         Kind::Number
+    } else if key.chars().count() <= 1 {
+        // Initials and stray letters ("H.K.", "Connor H.") identify nothing.
+        Kind::Stop
     } else if is_legal_token(key) {
         Kind::Legal
     } else if is_stopword(key) {

@@ -11,7 +11,8 @@ use std::time::Instant;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let Some(path) = args.iter().find(|a| !a.starts_with("--") && a.parse::<usize>().is_err()) else {
+    let Some(path) = args.iter().find(|a| !a.starts_with("--") && a.parse::<usize>().is_err())
+    else {
         eprintln!("usage: load_summary PATH [--json] [--strict] [--repeat N]");
         std::process::exit(2);
     };
@@ -81,7 +82,11 @@ fn main() {
         report.bad_rows.len(),
         report.files.len(),
         elapsed.as_secs_f64() * 1000.0,
-        if best_cpu == u64::MAX { "n/a".to_string() } else { format!("{:.1} ms", best_cpu as f64 / 1e6) }
+        if best_cpu == u64::MAX {
+            "n/a".to_string()
+        } else {
+            format!("{:.1} ms", best_cpu as f64 / 1e6)
+        }
     );
 }
 

@@ -38,7 +38,17 @@ static COUNTRIES: &[(&str, &str, &[&str], &[&str])] = &[
     ("AW", "ABW", &["Aruba"], &[]),
     ("AX", "ALA", &["Åland Islands"], &[]),
     ("AZ", "AZE", &["Azerbaijan", "Republic of Azerbaijan"], &["Azerbaijani"]),
-    ("BA", "BIH", &["Bosnia and Herzegovina", "Republic of Bosnia and Herzegovina", "Bosnia-Herzegovina", "Bosnia"], &["Bosnian"]),
+    (
+        "BA",
+        "BIH",
+        &[
+            "Bosnia and Herzegovina",
+            "Republic of Bosnia and Herzegovina",
+            "Bosnia-Herzegovina",
+            "Bosnia",
+        ],
+        &["Bosnian"],
+    ),
     ("BB", "BRB", &["Barbados"], &[]),
     ("BD", "BGD", &["Bangladesh", "People's Republic of Bangladesh"], &["Bangladeshi"]),
     ("BE", "BEL", &["Belgium", "Kingdom of Belgium"], &["Belgian"]),
@@ -50,7 +60,17 @@ static COUNTRIES: &[(&str, &str, &[&str], &[&str])] = &[
     ("BL", "BLM", &["Saint Barthélemy"], &[]),
     ("BM", "BMU", &["Bermuda"], &[]),
     ("BN", "BRN", &["Brunei Darussalam", "Brunei"], &[]),
-    ("BO", "BOL", &["Bolivia, Plurinational State of", "Bolivia", "Plurinational State of Bolivia", "Bolivia (Plurinational State of)"], &["Bolivian"]),
+    (
+        "BO",
+        "BOL",
+        &[
+            "Bolivia, Plurinational State of",
+            "Bolivia",
+            "Plurinational State of Bolivia",
+            "Bolivia (Plurinational State of)",
+        ],
+        &["Bolivian"],
+    ),
     ("BQ", "BES", &["Bonaire, Sint Eustatius and Saba"], &[]),
     ("BR", "BRA", &["Brazil", "Federative Republic of Brazil"], &["Brazilian"]),
     ("BS", "BHS", &["Bahamas", "Commonwealth of the Bahamas", "The Bahamas"], &[]),
@@ -61,15 +81,53 @@ static COUNTRIES: &[(&str, &str, &[&str], &[&str])] = &[
     ("BZ", "BLZ", &["Belize"], &[]),
     ("CA", "CAN", &["Canada"], &["Canadian"]),
     ("CC", "CCK", &["Cocos (Keeling) Islands"], &[]),
-    ("CD", "COD", &["Congo, The Democratic Republic of the", "Democratic Republic of the Congo", "Democratic Republic of Congo", "Congo, Democratic Republic of the", "DRC", "Congo (Kinshasa)", "DR Congo", "Zaire"], &[]),
+    (
+        "CD",
+        "COD",
+        &[
+            "Congo, The Democratic Republic of the",
+            "Democratic Republic of the Congo",
+            "Democratic Republic of Congo",
+            "Congo, Democratic Republic of the",
+            "DRC",
+            "Congo (Kinshasa)",
+            "DR Congo",
+            "Zaire",
+        ],
+        &[],
+    ),
     ("CF", "CAF", &["Central African Republic", "CAR"], &[]),
-    ("CG", "COG", &["Congo", "Republic of the Congo", "Congo, Republic of the", "Congo (Brazzaville)"], &[]),
+    (
+        "CG",
+        "COG",
+        &["Congo", "Republic of the Congo", "Congo, Republic of the", "Congo (Brazzaville)"],
+        &[],
+    ),
     ("CH", "CHE", &["Switzerland", "Swiss Confederation"], &["Swiss"]),
-    ("CI", "CIV", &["Côte d'Ivoire", "Republic of Côte d'Ivoire", "Cote d'Ivoire", "Ivory Coast"], &[]),
+    (
+        "CI",
+        "CIV",
+        &["Côte d'Ivoire", "Republic of Côte d'Ivoire", "Cote d'Ivoire", "Ivory Coast"],
+        &[],
+    ),
     ("CK", "COK", &["Cook Islands"], &[]),
     ("CL", "CHL", &["Chile", "Republic of Chile"], &["Chilean"]),
     ("CM", "CMR", &["Cameroon", "Republic of Cameroon"], &[]),
-    ("CN", "CHN", &["China", "People's Republic of China", "Peoples Republic of China", "PRC", "China, People's Republic of", "Mainland China", "P.R. China", "P.R.C."], &["Chinese"]),
+    (
+        "CN",
+        "CHN",
+        &[
+            "China",
+            "People's Republic of China",
+            "Peoples Republic of China",
+            "PRC",
+            "China, People's Republic of",
+            "Mainland China",
+            "P.R. China",
+            "P.R.C.",
+        ],
+        &["Chinese"],
+    ),
     ("CO", "COL", &["Colombia", "Republic of Colombia"], &["Colombian"]),
     ("CR", "CRI", &["Costa Rica", "Republic of Costa Rica"], &[]),
     ("CU", "CUB", &["Cuba", "Republic of Cuba"], &["Cuban"]),
@@ -94,11 +152,32 @@ static COUNTRIES: &[(&str, &str, &[&str], &[&str])] = &[
     ("FI", "FIN", &["Finland", "Republic of Finland"], &["Finnish"]),
     ("FJ", "FJI", &["Fiji", "Republic of Fiji"], &[]),
     ("FK", "FLK", &["Falkland Islands (Malvinas)"], &[]),
-    ("FM", "FSM", &["Micronesia, Federated States of", "Federated States of Micronesia", "Micronesia"], &[]),
+    (
+        "FM",
+        "FSM",
+        &["Micronesia, Federated States of", "Federated States of Micronesia", "Micronesia"],
+        &[],
+    ),
     ("FO", "FRO", &["Faroe Islands"], &[]),
     ("FR", "FRA", &["France", "French Republic"], &["French"]),
     ("GA", "GAB", &["Gabon", "Gabonese Republic"], &[]),
-    ("GB", "GBR", &["United Kingdom", "United Kingdom of Great Britain and Northern Ireland", "UK", "U.K.", "Great Britain", "Britain", "England", "Scotland", "Wales", "Northern Ireland"], &["British"]),
+    (
+        "GB",
+        "GBR",
+        &[
+            "United Kingdom",
+            "United Kingdom of Great Britain and Northern Ireland",
+            "UK",
+            "U.K.",
+            "Great Britain",
+            "Britain",
+            "England",
+            "Scotland",
+            "Wales",
+            "Northern Ireland",
+        ],
+        &["British"],
+    ),
     ("GD", "GRD", &["Grenada"], &[]),
     ("GE", "GEO", &["Georgia"], &["Georgian"]),
     ("GF", "GUF", &["French Guiana"], &[]),
@@ -116,7 +195,21 @@ static COUNTRIES: &[(&str, &str, &[&str], &[&str])] = &[
     ("GU", "GUM", &["Guam"], &[]),
     ("GW", "GNB", &["Guinea-Bissau", "Republic of Guinea-Bissau"], &[]),
     ("GY", "GUY", &["Guyana", "Republic of Guyana"], &[]),
-    ("HK", "HKG", &["Hong Kong", "Hong Kong Special Administrative Region of China", "Hong Kong SAR", "Hong Kong, China", "China, Hong Kong Special Administrative Region", "Hong Kong Special Administrative Region", "Hongkong", "H.K."], &[]),
+    (
+        "HK",
+        "HKG",
+        &[
+            "Hong Kong",
+            "Hong Kong Special Administrative Region of China",
+            "Hong Kong SAR",
+            "Hong Kong, China",
+            "China, Hong Kong Special Administrative Region",
+            "Hong Kong Special Administrative Region",
+            "Hongkong",
+            "H.K.",
+        ],
+        &[],
+    ),
     ("HM", "HMD", &["Heard Island and McDonald Islands"], &[]),
     ("HN", "HND", &["Honduras", "Republic of Honduras"], &["Honduran"]),
     ("HR", "HRV", &["Croatia", "Republic of Croatia"], &["Croatian"]),
@@ -129,7 +222,17 @@ static COUNTRIES: &[(&str, &str, &[&str], &[&str])] = &[
     ("IN", "IND", &["India", "Republic of India"], &["Indian"]),
     ("IO", "IOT", &["British Indian Ocean Territory"], &[]),
     ("IQ", "IRQ", &["Iraq", "Republic of Iraq"], &["Iraqi"]),
-    ("IR", "IRN", &["Iran, Islamic Republic of", "Iran", "Islamic Republic of Iran", "Iran (Islamic Republic of)"], &["Iranian"]),
+    (
+        "IR",
+        "IRN",
+        &[
+            "Iran, Islamic Republic of",
+            "Iran",
+            "Islamic Republic of Iran",
+            "Iran (Islamic Republic of)",
+        ],
+        &["Iranian"],
+    ),
     ("IS", "ISL", &["Iceland", "Republic of Iceland"], &[]),
     ("IT", "ITA", &["Italy", "Italian Republic"], &["Italian"]),
     ("JE", "JEY", &["Jersey"], &[]),
@@ -142,8 +245,35 @@ static COUNTRIES: &[(&str, &str, &[&str], &[&str])] = &[
     ("KI", "KIR", &["Kiribati", "Republic of Kiribati"], &[]),
     ("KM", "COM", &["Comoros", "Union of the Comoros"], &[]),
     ("KN", "KNA", &["Saint Kitts and Nevis", "St. Kitts and Nevis"], &[]),
-    ("KP", "PRK", &["Korea, Democratic People's Republic of", "North Korea", "Democratic People's Republic of Korea", "Korea, North", "Korea (North)", "DPRK", "D.P.R.K.", "North Korea (DPRK)", "Korea DPR"], &["North Korean"]),
-    ("KR", "KOR", &["Korea, Republic of", "South Korea", "Korea, South", "Korea (South)", "Republic of Korea", "ROK"], &["South Korean"]),
+    (
+        "KP",
+        "PRK",
+        &[
+            "Korea, Democratic People's Republic of",
+            "North Korea",
+            "Democratic People's Republic of Korea",
+            "Korea, North",
+            "Korea (North)",
+            "DPRK",
+            "D.P.R.K.",
+            "North Korea (DPRK)",
+            "Korea DPR",
+        ],
+        &["North Korean"],
+    ),
+    (
+        "KR",
+        "KOR",
+        &[
+            "Korea, Republic of",
+            "South Korea",
+            "Korea, South",
+            "Korea (South)",
+            "Republic of Korea",
+            "ROK",
+        ],
+        &["South Korean"],
+    ),
     ("KW", "KWT", &["Kuwait", "State of Kuwait"], &["Kuwaiti"]),
     ("KY", "CYM", &["Cayman Islands"], &[]),
     ("KZ", "KAZ", &["Kazakhstan", "Republic of Kazakhstan"], &["Kazakh", "Kazakhstani"]),
@@ -165,12 +295,40 @@ static COUNTRIES: &[(&str, &str, &[&str], &[&str])] = &[
     ("MF", "MAF", &["Saint Martin (French part)"], &[]),
     ("MG", "MDG", &["Madagascar", "Republic of Madagascar"], &[]),
     ("MH", "MHL", &["Marshall Islands", "Republic of the Marshall Islands"], &[]),
-    ("MK", "MKD", &["North Macedonia", "Republic of North Macedonia", "Macedonia", "The former Yugoslav Republic of Macedonia", "North Macedonia, The Republic of", "FYROM"], &[]),
+    (
+        "MK",
+        "MKD",
+        &[
+            "North Macedonia",
+            "Republic of North Macedonia",
+            "Macedonia",
+            "The former Yugoslav Republic of Macedonia",
+            "North Macedonia, The Republic of",
+            "FYROM",
+        ],
+        &[],
+    ),
     ("ML", "MLI", &["Mali", "Republic of Mali"], &["Malian"]),
     ("MM", "MMR", &["Myanmar", "Republic of Myanmar", "Burma", "Myanmar (Burma)"], &["Burmese"]),
     ("MN", "MNG", &["Mongolia"], &["Mongolian"]),
-    ("MO", "MAC", &["Macao", "Macao Special Administrative Region of China", "Macau", "Macau SAR", "China, Macao Special Administrative Region"], &[]),
-    ("MP", "MNP", &["Northern Mariana Islands", "Commonwealth of the Northern Mariana Islands"], &[]),
+    (
+        "MO",
+        "MAC",
+        &[
+            "Macao",
+            "Macao Special Administrative Region of China",
+            "Macau",
+            "Macau SAR",
+            "China, Macao Special Administrative Region",
+        ],
+        &[],
+    ),
+    (
+        "MP",
+        "MNP",
+        &["Northern Mariana Islands", "Commonwealth of the Northern Mariana Islands"],
+        &[],
+    ),
     ("MQ", "MTQ", &["Martinique"], &[]),
     ("MR", "MRT", &["Mauritania", "Islamic Republic of Mauritania"], &["Mauritanian"]),
     ("MS", "MSR", &["Montserrat"], &[]),
@@ -187,7 +345,12 @@ static COUNTRIES: &[(&str, &str, &[&str], &[&str])] = &[
     ("NF", "NFK", &["Norfolk Island"], &[]),
     ("NG", "NGA", &["Nigeria", "Federal Republic of Nigeria"], &["Nigerian"]),
     ("NI", "NIC", &["Nicaragua", "Republic of Nicaragua"], &["Nicaraguan"]),
-    ("NL", "NLD", &["Netherlands", "Kingdom of the Netherlands", "The Netherlands", "Holland"], &["Dutch"]),
+    (
+        "NL",
+        "NLD",
+        &["Netherlands", "Kingdom of the Netherlands", "The Netherlands", "Holland"],
+        &["Dutch"],
+    ),
     ("NO", "NOR", &["Norway", "Kingdom of Norway"], &["Norwegian"]),
     ("NP", "NPL", &["Nepal", "Federal Democratic Republic of Nepal"], &["Nepalese", "Nepali"]),
     ("NR", "NRU", &["Nauru", "Republic of Nauru"], &[]),
@@ -198,13 +361,37 @@ static COUNTRIES: &[(&str, &str, &[&str], &[&str])] = &[
     ("PE", "PER", &["Peru", "Republic of Peru"], &["Peruvian"]),
     ("PF", "PYF", &["French Polynesia"], &[]),
     ("PG", "PNG", &["Papua New Guinea", "Independent State of Papua New Guinea"], &[]),
-    ("PH", "PHL", &["Philippines", "Republic of the Philippines", "The Philippines"], &["Filipino"]),
+    (
+        "PH",
+        "PHL",
+        &["Philippines", "Republic of the Philippines", "The Philippines"],
+        &["Filipino"],
+    ),
     ("PK", "PAK", &["Pakistan", "Islamic Republic of Pakistan"], &["Pakistani"]),
     ("PL", "POL", &["Poland", "Republic of Poland"], &["Polish"]),
     ("PM", "SPM", &["Saint Pierre and Miquelon"], &[]),
     ("PN", "PCN", &["Pitcairn"], &[]),
     ("PR", "PRI", &["Puerto Rico"], &[]),
-    ("PS", "PSE", &["Palestine, State of", "the State of Palestine", "Palestine", "State of Palestine", "Palestinian Territories", "Palestinian Territory", "Palestinian Authority", "West Bank", "Gaza", "Gaza Strip", "Region: Gaza", "West Bank and Gaza", "Occupied Palestinian Territory"], &["Palestinian"]),
+    (
+        "PS",
+        "PSE",
+        &[
+            "Palestine, State of",
+            "the State of Palestine",
+            "Palestine",
+            "State of Palestine",
+            "Palestinian Territories",
+            "Palestinian Territory",
+            "Palestinian Authority",
+            "West Bank",
+            "Gaza",
+            "Gaza Strip",
+            "Region: Gaza",
+            "West Bank and Gaza",
+            "Occupied Palestinian Territory",
+        ],
+        &["Palestinian"],
+    ),
     ("PT", "PRT", &["Portugal", "Portuguese Republic"], &["Portuguese"]),
     ("PW", "PLW", &["Palau", "Republic of Palau"], &[]),
     ("PY", "PRY", &["Paraguay", "Republic of Paraguay"], &["Paraguayan"]),
@@ -246,22 +433,70 @@ static COUNTRIES: &[(&str, &str, &[&str], &[&str])] = &[
     ("TM", "TKM", &["Turkmenistan"], &["Turkmen"]),
     ("TN", "TUN", &["Tunisia", "Republic of Tunisia"], &["Tunisian"]),
     ("TO", "TON", &["Tonga", "Kingdom of Tonga"], &[]),
-    ("TR", "TUR", &["Türkiye", "Republic of Türkiye", "Turkey", "Turkiye", "Turkey (Turkiye)"], &["Turkish"]),
+    (
+        "TR",
+        "TUR",
+        &["Türkiye", "Republic of Türkiye", "Turkey", "Turkiye", "Turkey (Turkiye)"],
+        &["Turkish"],
+    ),
     ("TT", "TTO", &["Trinidad and Tobago", "Republic of Trinidad and Tobago"], &[]),
     ("TV", "TUV", &["Tuvalu"], &[]),
-    ("TW", "TWN", &["Taiwan, Province of China", "Taiwan", "Republic of China", "Chinese Taipei"], &["Taiwanese"]),
-    ("TZ", "TZA", &["Tanzania, United Republic of", "Tanzania", "United Republic of Tanzania"], &["Tanzanian"]),
-    ("UA", "UKR", &["Ukraine", "Crimea", "Crimea Region of Ukraine", "Crimea region of Ukraine", "Crimea Region", "Autonomous Republic of Crimea", "Sevastopol"], &["Ukrainian"]),
+    (
+        "TW",
+        "TWN",
+        &["Taiwan, Province of China", "Taiwan", "Republic of China", "Chinese Taipei"],
+        &["Taiwanese"],
+    ),
+    (
+        "TZ",
+        "TZA",
+        &["Tanzania, United Republic of", "Tanzania", "United Republic of Tanzania"],
+        &["Tanzanian"],
+    ),
+    (
+        "UA",
+        "UKR",
+        &[
+            "Ukraine",
+            "Crimea",
+            "Crimea Region of Ukraine",
+            "Crimea region of Ukraine",
+            "Crimea Region",
+            "Autonomous Republic of Crimea",
+            "Sevastopol",
+        ],
+        &["Ukrainian"],
+    ),
     ("UG", "UGA", &["Uganda", "Republic of Uganda"], &["Ugandan"]),
     ("UM", "UMI", &["United States Minor Outlying Islands"], &[]),
-    ("US", "USA", &["United States", "United States of America", "USA", "U.S.A.", "U.S.", "America"], &["American"]),
+    (
+        "US",
+        "USA",
+        &["United States", "United States of America", "USA", "U.S.A.", "U.S.", "America"],
+        &["American"],
+    ),
     ("UY", "URY", &["Uruguay", "Eastern Republic of Uruguay"], &[]),
     ("UZ", "UZB", &["Uzbekistan", "Republic of Uzbekistan"], &["Uzbek"]),
     ("VA", "VAT", &["Holy See (Vatican City State)", "Holy See", "Vatican", "Vatican City"], &[]),
     ("VC", "VCT", &["Saint Vincent and the Grenadines", "St. Vincent and the Grenadines"], &[]),
-    ("VE", "VEN", &["Venezuela, Bolivarian Republic of", "Venezuela", "Bolivarian Republic of Venezuela", "Venezuela (Bolivarian Republic of)"], &["Venezuelan"]),
+    (
+        "VE",
+        "VEN",
+        &[
+            "Venezuela, Bolivarian Republic of",
+            "Venezuela",
+            "Bolivarian Republic of Venezuela",
+            "Venezuela (Bolivarian Republic of)",
+        ],
+        &["Venezuelan"],
+    ),
     ("VG", "VGB", &["Virgin Islands, British", "British Virgin Islands", "BVI"], &[]),
-    ("VI", "VIR", &["Virgin Islands, U.S.", "Virgin Islands of the United States", "U.S. Virgin Islands"], &[]),
+    (
+        "VI",
+        "VIR",
+        &["Virgin Islands, U.S.", "Virgin Islands of the United States", "U.S. Virgin Islands"],
+        &[],
+    ),
     ("VN", "VNM", &["Viet Nam", "Vietnam", "Socialist Republic of Viet Nam"], &["Vietnamese"]),
     ("VU", "VUT", &["Vanuatu", "Republic of Vanuatu"], &[]),
     ("WF", "WLF", &["Wallis and Futuna"], &[]),
@@ -322,10 +557,10 @@ pub fn country_code(name: &str) -> Option<&'static str> {
     // "Turkey (Turkiye)", "North Korea (DPRK)": the bracket adds nothing.
     if let Some(open) = t.find('(') {
         let head = t[..open].trim();
-        if !head.is_empty() {
-            if let Some(code) = BY_NAME.get(&fold(head)) {
-                return Some(code);
-            }
+        if !head.is_empty()
+            && let Some(code) = BY_NAME.get(&fold(head))
+        {
+            return Some(code);
         }
     }
     // "Man, Isle of" -> "Isle of Man".
@@ -403,10 +638,12 @@ pub(crate) fn country_in_address(text: &str) -> Option<&'static str> {
     let segments: Vec<&str> = cleaned.split([',', ';']).collect();
     for (i, seg) in segments.iter().rev().take(3).enumerate() {
         let seg = seg.trim().trim_end_matches(['.', ' ']);
-        if i == 0 && seg.len() == 2 && seg.bytes().all(|b| b.is_ascii_uppercase()) {
-            if let Some(code) = alpha2(seg) {
-                return Some(code);
-            }
+        if i == 0
+            && seg.len() == 2
+            && seg.bytes().all(|b| b.is_ascii_uppercase())
+            && let Some(code) = alpha2(seg)
+        {
+            return Some(code);
         }
         let words: Vec<&str> =
             seg.split_whitespace().filter(|w| !w.bytes().any(|b| b.is_ascii_digit())).collect();
@@ -483,10 +720,14 @@ fn fold(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         let c = match c {
-            'á' | 'à' | 'â' | 'ä' | 'ã' | 'å' | 'Á' | 'À' | 'Â' | 'Ä' | 'Ã' | 'Å' => 'a',
+            'á' | 'à' | 'â' | 'ä' | 'ã' | 'å' | 'Á' | 'À' | 'Â' | 'Ä' | 'Ã' | 'Å' => {
+                'a'
+            }
             'é' | 'è' | 'ê' | 'ë' | 'É' | 'È' | 'Ê' | 'Ë' => 'e',
             'í' | 'ì' | 'î' | 'ï' | 'Í' | 'Ì' | 'Î' | 'Ï' => 'i',
-            'ó' | 'ò' | 'ô' | 'ö' | 'õ' | 'ø' | 'Ó' | 'Ò' | 'Ô' | 'Ö' | 'Õ' | 'Ø' => 'o',
+            'ó' | 'ò' | 'ô' | 'ö' | 'õ' | 'ø' | 'Ó' | 'Ò' | 'Ô' | 'Ö' | 'Õ' | 'Ø' => {
+                'o'
+            }
             'ú' | 'ù' | 'û' | 'ü' | 'Ú' | 'Ù' | 'Û' | 'Ü' => 'u',
             'ç' | 'Ç' => 'c',
             'ñ' | 'Ñ' => 'n',
@@ -511,6 +752,7 @@ fn fold(s: &str) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // a failing unwrap is a failing test
 mod tests {
     use super::*;
 
@@ -581,7 +823,10 @@ mod tests {
     #[test]
     fn table_is_consistent() {
         assert!(COUNTRIES.len() >= 249);
-        assert!(COUNTRIES.windows(2).all(|w| w[0].0 < w[1].0), "sorted by alpha-2 for binary search");
+        assert!(
+            COUNTRIES.windows(2).all(|w| w[0].0 < w[1].0),
+            "sorted by alpha-2 for binary search"
+        );
         let mut seen: HashMap<String, &str> = HashMap::new();
         for (a2, a3, names, adjectives) in COUNTRIES {
             assert_eq!(a2.len(), 2);
@@ -599,7 +844,9 @@ mod tests {
         assert_eq!(country_in_address("Golaye Park, Shari Naw, Kabul, Afghanistan."), Some("AF"));
         assert_eq!(country_in_address("26 General Belov St, Moscow, Russia 115583"), Some("RU"));
         assert_eq!(
-            country_in_address("Room 1905, 19/F, 148 Wing Lok Street, Sheung Wan, Hong Kong, China"),
+            country_in_address(
+                "Room 1905, 19/F, 148 Wing Lok Street, Sheung Wan, Hong Kong, China"
+            ),
             Some("HK")
         );
         assert_eq!(country_in_address("No 7101, Index Tower DIFC, Dubai U.A.E."), Some("AE"));

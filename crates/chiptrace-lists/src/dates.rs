@@ -65,17 +65,22 @@ fn ymd(y: u32, m: u32, d: u32) -> String {
 pub(crate) fn normalize_date(text: &str) -> Option<String> {
     let mut t = text.trim().trim_end_matches('.').trim();
     for prefix in ["circa ", "approximately ", "approx. ", "c. ", "about "] {
-        if t.len() > prefix.len() && t[..prefix.len()].eq_ignore_ascii_case(prefix) {
+        if t.len() > prefix.len()
+            && t.get(..prefix.len()).is_some_and(|h| h.eq_ignore_ascii_case(prefix))
+        {
             t = t[prefix.len()..].trim();
         }
     }
-    if t.is_empty() {
+    // Every accepted form is ASCII; this also makes the byte slicing below
+    // safe on any input.
+    if t.is_empty() || !t.is_ascii() {
         return None;
     }
     // ISO forms.
     let b = t.as_bytes();
     if b.len() == 10 && b[4] == b'-' && b[7] == b'-' {
-        let (y, m, d) = (year(&t[..4])?, t[5..7].parse::<u32>().ok()?, t[8..10].parse::<u32>().ok()?);
+        let (y, m, d) =
+            (year(&t[..4])?, t[5..7].parse::<u32>().ok()?, t[8..10].parse::<u32>().ok()?);
         return ((1..=12).contains(&m) && (1..=31).contains(&d)).then(|| ymd(y, m, d));
     }
     if b.len() == 7 && b[4] == b'-' {
@@ -87,7 +92,9 @@ pub(crate) fn normalize_date(text: &str) -> Option<String> {
     }
     // US slash form m/d/yyyy or m/d/yy.
     let parts: Vec<&str> = t.split('/').collect();
-    if parts.len() == 3 && parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())) {
+    if parts.len() == 3
+        && parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+    {
         let m: u32 = parts[0].parse().ok()?;
         let d: u32 = parts[1].parse().ok()?;
         let y: u32 = match parts[2].len() {
@@ -128,6 +135,7 @@ pub(crate) fn date_or_text(text: &str) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // a failing unwrap is a failing test
 mod tests {
     use super::*;
 
@@ -149,6 +157,8 @@ mod tests {
             ("", None),
             ("31 Foo 1960", None),
             ("1960-13-01", None),
+            ("19Ã58", None),
+            ("Ã 1960", None),
         ] {
             assert_eq!(normalize_date(input).as_deref(), want, "{input}");
         }

@@ -41,8 +41,10 @@ pub(crate) fn companion_role(file_name: &str) -> Option<(&'static str, &'static 
 /// assert_eq!(detect_format(Path::new("x.json"), br#"{"generated": "2026", "lists": []}"#), None);
 /// ```
 pub fn detect_format(path: &Path, head: &[u8]) -> Option<Format> {
-    let name = path.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
-    let ext = path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+    let name =
+        path.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+    let ext =
+        path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
     let head = &head[..head.len().min(HEAD_BYTES)];
     let text = crate::text::decode(head);
     let t = text.text.trim_start();
@@ -51,13 +53,16 @@ pub fn detect_format(path: &Path, head: &[u8]) -> Option<Format> {
     }
     // Binary data (NUL bytes after decoding, or mostly control characters).
     let sample: Vec<char> = t.chars().take(1024).collect();
-    let control = sample.iter().filter(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')).count();
+    let control =
+        sample.iter().filter(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')).count();
     if control * 10 > sample.len() {
         return None;
     }
     match t.as_bytes()[0] {
         b'<' => {
-            if t.contains("<CONSOLIDATED_LIST") || (t.contains("<INDIVIDUALS") || t.contains("<ENTITIES")) {
+            if t.contains("<CONSOLIDATED_LIST")
+                || (t.contains("<INDIVIDUALS") || t.contains("<ENTITIES"))
+            {
                 Some(Format::UnXml)
             } else {
                 None
@@ -65,9 +70,13 @@ pub fn detect_format(path: &Path, head: &[u8]) -> Option<Format> {
         }
         b'{' => {
             let first_line = t.lines().next().unwrap_or("");
-            if first_line.contains("\"schema\"") && (first_line.contains("\"properties\"") || first_line.contains("\"id\"")) {
+            if first_line.contains("\"schema\"")
+                && (first_line.contains("\"properties\"") || first_line.contains("\"id\""))
+            {
                 Some(Format::FtmJsonl)
-            } else if t.contains("\"entities\"") && (t.contains("\"list_id\"") || t.contains("\"name\"")) {
+            } else if t.contains("\"entities\"")
+                && (t.contains("\"list_id\"") || t.contains("\"name\""))
+            {
                 Some(Format::ListJson)
             } else if t.contains("\"results\"") && csl_keys(t) {
                 Some(Format::CslJson)
@@ -100,13 +109,16 @@ fn name_hint(name: &str) -> Option<Format> {
         "consolidated.csv" => Some(Format::CslCsv),
         "consolidated.json" => Some(Format::CslJson),
         n if n.ends_with(".xml") && n.contains("consolidated") => Some(Format::UnXml),
-        n if n.ends_with(".jsonl") || n.ends_with(".ijson") || n.ends_with(".ndjson") => Some(Format::FtmJsonl),
+        n if n.ends_with(".jsonl") || n.ends_with(".ijson") || n.ends_with(".ndjson") => {
+            Some(Format::FtmJsonl)
+        }
         _ => None,
     }
 }
 
 fn detect_csv(t: &str, name: &str, ext: &str) -> Option<Format> {
-    let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(t.as_bytes());
+    let mut rdr =
+        csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(t.as_bytes());
     let mut rec = csv::StringRecord::new();
     let first: Vec<String> = match rdr.read_record(&mut rec) {
         Ok(true) => rec.iter().map(|f| f.trim().to_string()).collect(),
@@ -116,16 +128,24 @@ fn detect_csv(t: &str, name: &str, ext: &str) -> Option<Format> {
     let has = |c: &str| lower.iter().any(|f| f == c);
     if has("source")
         && has("name")
-        && (has("alt_names") || has("entity_number") || has("federal_register_notice") || has("source_list_url"))
+        && (has("alt_names")
+            || has("entity_number")
+            || has("federal_register_notice")
+            || has("source_list_url"))
     {
         return Some(Format::CslCsv);
     }
     let numeric_first = !first[0].is_empty() && first[0].bytes().all(|b| b.is_ascii_digit());
     if numeric_first {
         if first.len() == 12 {
-            let typed = matches!(lower[2].as_str(), "-0-" | "individual" | "vessel" | "aircraft" | "");
+            let typed =
+                matches!(lower[2].as_str(), "-0-" | "individual" | "vessel" | "aircraft" | "");
             if typed || t.contains("-0-") {
-                return Some(if name.contains("cons") { Format::OfacConsCsv } else { Format::OfacSdnCsv });
+                return Some(if name.contains("cons") {
+                    Format::OfacConsCsv
+                } else {
+                    Format::OfacSdnCsv
+                });
             }
         }
         // 2/5/6 numeric-first columns: OFAC companions (joined, not lists).
@@ -153,6 +173,7 @@ fn detect_csv(t: &str, name: &str, ext: &str) -> Option<Format> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // a failing unwrap is a failing test
 mod tests {
     use super::*;
 
@@ -162,15 +183,48 @@ mod tests {
 
     #[test]
     fn by_content() {
-        assert_eq!(d("sdn.csv", "36,\"AEROCARIBBEAN AIRLINES\",-0- ,\"CUBA\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n"), Some(Format::OfacSdnCsv));
-        assert_eq!(d("cons_prim.csv", "9639,\"HANIYA, Ismail\",\"individual\",\"NS-PLC\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,\"DOB 1962.\"\r\n"), Some(Format::OfacConsCsv));
+        assert_eq!(
+            d(
+                "sdn.csv",
+                "36,\"AEROCARIBBEAN AIRLINES\",-0- ,\"CUBA\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n"
+            ),
+            Some(Format::OfacSdnCsv)
+        );
+        assert_eq!(
+            d(
+                "cons_prim.csv",
+                "9639,\"HANIYA, Ismail\",\"individual\",\"NS-PLC\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,\"DOB 1962.\"\r\n"
+            ),
+            Some(Format::OfacConsCsv)
+        );
         assert_eq!(d("alt.csv", "9639,9150,\"aka\",\"HANIYA, Ismail\",-0- \r\n"), None);
-        assert_eq!(d("x.json", "{\n \"list_id\": \"bis-dpl\",\n \"entities\": ["), Some(Format::ListJson));
-        assert_eq!(d("lists.json", "{\n \"generated\": \"2026-07-09\",\n \"lists\": [{\"id\": \"x\"}]}"), None);
-        assert_eq!(d("e.ijson", "{\"id\": \"x\", \"properties\": {\"name\": [\"MLPD\"]}, \"schema\": \"Organization\"}\n"), Some(Format::FtmJsonl));
-        assert_eq!(d("api.json", "{\"total\": 1, \"results\": [{\"name\": \"x\", \"alt_names\": []}]}"), Some(Format::CslJson));
-        assert_eq!(d("api.json", "[{\"source\": \"x\", \"name\": \"y\", \"programs\": []}]"), Some(Format::CslJson));
-        assert_eq!(d("c.csv", "_id,source,entity_number,type,programs,name,title\n"), Some(Format::CslCsv));
+        assert_eq!(
+            d("x.json", "{\n \"list_id\": \"bis-dpl\",\n \"entities\": ["),
+            Some(Format::ListJson)
+        );
+        assert_eq!(
+            d("lists.json", "{\n \"generated\": \"2026-07-09\",\n \"lists\": [{\"id\": \"x\"}]}"),
+            None
+        );
+        assert_eq!(
+            d(
+                "e.ijson",
+                "{\"id\": \"x\", \"properties\": {\"name\": [\"MLPD\"]}, \"schema\": \"Organization\"}\n"
+            ),
+            Some(Format::FtmJsonl)
+        );
+        assert_eq!(
+            d("api.json", "{\"total\": 1, \"results\": [{\"name\": \"x\", \"alt_names\": []}]}"),
+            Some(Format::CslJson)
+        );
+        assert_eq!(
+            d("api.json", "[{\"source\": \"x\", \"name\": \"y\", \"programs\": []}]"),
+            Some(Format::CslJson)
+        );
+        assert_eq!(
+            d("c.csv", "_id,source,entity_number,type,programs,name,title\n"),
+            Some(Format::CslCsv)
+        );
         assert_eq!(d("my.csv", "Ref,Company Name,Ctry\n1,Acme,CN\n"), Some(Format::CustomCsv));
         assert_eq!(d("README.md", "# Readme\n\nThis folder has lists."), None);
         assert_eq!(d("PROVENANCE.md", "# Restricted-party list data: provenance\n"), None);
@@ -180,9 +234,15 @@ mod tests {
     #[test]
     fn misleading_names() {
         assert_eq!(d("sdn.csv", "<?xml version=\"1.0\"?><CONSOLIDATED_LIST>"), Some(Format::UnXml));
-        assert_eq!(d("un.xml", "36,\"X\",-0- ,\"CUBA\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n"), Some(Format::OfacSdnCsv));
+        assert_eq!(
+            d("un.xml", "36,\"X\",-0- ,\"CUBA\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n"),
+            Some(Format::OfacSdnCsv)
+        );
         assert_eq!(d("data.json", "source,name,alt_names,entity_number\n"), Some(Format::CslCsv));
-        assert_eq!(d("list.csv", "{\"list_id\": \"bis-meu\", \"entities\": []}"), Some(Format::ListJson));
+        assert_eq!(
+            d("list.csv", "{\"list_id\": \"bis-meu\", \"entities\": []}"),
+            Some(Format::ListJson)
+        );
     }
 
     #[test]

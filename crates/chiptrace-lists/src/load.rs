@@ -164,7 +164,12 @@ fn parse_file(
         skipped_records: sink.skipped_records,
         companions: Vec::new(),
     };
-    Ok(LoadReport { entries: sink.entries, bad_rows: sink.bad, files: vec![file], skipped: Vec::new() })
+    Ok(LoadReport {
+        entries: sink.entries,
+        bad_rows: sink.bad,
+        files: vec![file],
+        skipped: Vec::new(),
+    })
 }
 
 fn needs_mapping(path: &Path, head: &[u8]) -> ListError {
@@ -201,10 +206,11 @@ fn find_companions(primary: &Path) -> Result<Vec<(&'static str, PathBuf)>> {
         .collect();
     found.sort();
     for (lower, p) in found {
-        if let Some((role, primary_name)) = companion_role(&lower) {
-            if primary_name == name && p.is_file() {
-                out.push((role, p));
-            }
+        if let Some((role, primary_name)) = companion_role(&lower)
+            && primary_name == name
+            && p.is_file()
+        {
+            out.push((role, p));
         }
     }
     Ok(out)
@@ -225,7 +231,8 @@ fn load_dir(
     let mut entries: Vec<PathBuf> =
         fs::read_dir(dir).map_err(io_err(dir))?.filter_map(|e| e.ok()).map(|e| e.path()).collect();
     entries.sort();
-    let lower_names: HashSet<String> = entries.iter().map(|p| file_name(p).to_ascii_lowercase()).collect();
+    let lower_names: HashSet<String> =
+        entries.iter().map(|p| file_name(p).to_ascii_lowercase()).collect();
     for path in entries {
         let name = file_name(&path);
         if name.starts_with('.') {
@@ -240,7 +247,9 @@ fn load_dir(
             let reason = if lower_names.contains(primary) {
                 format!("OFAC {role} companion, joined to {primary}")
             } else {
-                format!("OFAC {role} companion without its primary file {primary} in the same directory")
+                format!(
+                    "OFAC {role} companion without its primary file {primary} in the same directory"
+                )
             };
             report.skipped.push(SkippedFile { path, reason });
             continue;

@@ -128,7 +128,10 @@ impl CustomCsvMapping {
                 ListError::Mapping(format!("{}:{}: invalid JSON: {e}", path.display(), e.line()))
             })?;
             let Some(obj) = v.as_object() else {
-                return Err(ListError::Mapping(format!("{}: expected a JSON object", path.display())));
+                return Err(ListError::Mapping(format!(
+                    "{}: expected a JSON object",
+                    path.display()
+                )));
             };
             for (k, v) in obj {
                 let s = match v {
@@ -220,7 +223,9 @@ impl CustomCsvMapping {
         }
         m.list = match (list_const, list_col) {
             (Some(_), Some(_)) => {
-                return Err(ListError::Mapping("give either `list` or `list_column`, not both".into()));
+                return Err(ListError::Mapping(
+                    "give either `list` or `list_column`, not both".into(),
+                ));
             }
             (Some(c), None) => ListCode::Constant(c),
             (None, Some(c)) => ListCode::Column(c),
@@ -257,31 +262,49 @@ impl CustomCsvMapping {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // a failing unwrap is a failing test
 mod tests {
     use super::*;
 
     #[test]
     fn spec_parsing() {
-        let m = CustomCsvMapping::parse_spec("name=Company Name, id=Ref ,delimiter=tab,list_column=Src").unwrap();
+        let m = CustomCsvMapping::parse_spec(
+            "name=Company Name, id=Ref ,delimiter=tab,list_column=Src",
+        )
+        .unwrap();
         assert_eq!(m.name, "Company Name");
         assert_eq!(m.delimiter, b'\t');
         assert_eq!(m.list, ListCode::Column("Src".into()));
         assert!(matches!(CustomCsvMapping::parse_spec("id=Ref"), Err(ListError::Mapping(_))));
-        assert!(matches!(CustomCsvMapping::parse_spec("name=a,colour=b"), Err(ListError::Mapping(_))));
+        assert!(matches!(
+            CustomCsvMapping::parse_spec("name=a,colour=b"),
+            Err(ListError::Mapping(_))
+        ));
         assert!(matches!(CustomCsvMapping::parse_spec("name"), Err(ListError::Mapping(_))));
-        assert!(matches!(CustomCsvMapping::parse_spec("name=a,list=x,list_column=y"), Err(ListError::Mapping(_))));
+        assert!(matches!(
+            CustomCsvMapping::parse_spec("name=a,list=x,list_column=y"),
+            Err(ListError::Mapping(_))
+        ));
     }
 
     #[test]
     fn files() {
         let dir = tempfile::tempdir().unwrap();
         let j = dir.path().join("m.json");
-        std::fs::write(&j, r#"{"name": "Company", "aliases": "AKA", "alias_separator": "|", "list": "mine"}"#).unwrap();
+        std::fs::write(
+            &j,
+            r#"{"name": "Company", "aliases": "AKA", "alias_separator": "|", "list": "mine"}"#,
+        )
+        .unwrap();
         let m = CustomCsvMapping::from_toml_or_json_file(&j).unwrap();
         assert_eq!(m.alias_separator, "|");
         assert_eq!(m.list, ListCode::Constant("mine".into()));
         let t = dir.path().join("m.toml");
-        std::fs::write(&t, "# mapping\n[mapping]\nname = \"Company\"\nid = 'Ref'\ndelimiter = \";\"\n").unwrap();
+        std::fs::write(
+            &t,
+            "# mapping\n[mapping]\nname = \"Company\"\nid = 'Ref'\ndelimiter = \";\"\n",
+        )
+        .unwrap();
         let m = CustomCsvMapping::from_toml_or_json_file(&t).unwrap();
         assert_eq!(m.id.as_deref(), Some("Ref"));
         assert_eq!(m.delimiter, b';');

@@ -87,14 +87,14 @@ pub(crate) fn split_name_field(raw: &str, kind: NameKind, via: Option<&str>) -> 
     split_aliases(&s, kind, via.map(str::to_string), &mut out, 0);
     // A primary field that began with "a.k.a." has no name of its own: the
     // first alias stands in as the primary.
-    if kind == NameKind::Primary && !out.iter().any(|n| n.1 == NameKind::Primary) {
-        if let Some(first) = out.first_mut() {
-            first.1 = NameKind::Primary;
-            first.2 = None;
-        }
+    if kind == NameKind::Primary
+        && !out.iter().any(|n| n.1 == NameKind::Primary)
+        && let Some(first) = out.first_mut()
+    {
+        first.1 = NameKind::Primary;
+        first.2 = None;
     }
-    parts.names =
-        out.into_iter().map(|(name, kind, via)| EntryName { name, kind, via }).collect();
+    parts.names = out.into_iter().map(|(name, kind, via)| EntryName { name, kind, via }).collect();
     parts
 }
 
@@ -102,39 +102,39 @@ pub(crate) fn split_name_field(raw: &str, kind: NameKind, via: Option<&str>) -> 
 /// and a sentence-final full stop go ("…Technology Institute." ->
 /// "…Technology Institute"), abbreviation dots stay ("Co., Ltd.").
 pub(crate) fn clean_alias(s: &str) -> String {
-    let mut t = squash(s);
+    let squashed = squash(s);
+    let mut t: &str = &squashed;
     loop {
         let before = t.len();
-        t = t.trim_end_matches([',', ';', ':', ' ']).to_string();
+        t = t.trim_end_matches([',', ';', ':', ' ']);
         if let Some(stripped) = t.strip_suffix(" and") {
-            t = stripped.to_string();
+            t = stripped;
         }
-        if t.ends_with('.') {
-            let last_word = t[..t.len() - 1].rsplit(' ').next().unwrap_or("");
+        if let Some(head) = t.strip_suffix('.') {
+            let last_word = head.rsplit(' ').next().unwrap_or("");
             if last_word.chars().count() > 4 && !last_word.contains('.') {
-                t.pop();
+                t = head;
             }
         }
         if t.len() == before {
             break;
         }
     }
-    let t = t.strip_prefix("and ").map(str::to_string).unwrap_or(t);
-    strip_quotes(&t).to_string()
+    let t = t.strip_prefix("and ").unwrap_or(t);
+    strip_quotes(t).to_string()
 }
 
 /// Deduplicate names (case- and punctuation-insensitive), keeping the first
 /// occurrence, so the primary name stays first.
 pub(crate) fn dedupe_names(names: Vec<EntryName>) -> Vec<EntryName> {
-    let mut seen: Vec<String> = Vec::with_capacity(names.len());
+    let mut seen = std::collections::HashSet::with_capacity(names.len());
     let mut out = Vec::with_capacity(names.len());
     for n in names {
         let key: String =
             n.name.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect();
-        if key.is_empty() || seen.contains(&key) {
+        if key.is_empty() || !seen.insert(key) {
             continue;
         }
-        seen.push(key);
         out.push(n);
     }
     out
@@ -297,22 +297,24 @@ fn push_name(
 /// Trim separators, dangling brackets and quotes; `None` if nothing
 /// name-like remains (or only boilerplate like "the following two aliases:").
 fn clean_piece(text: &str) -> Option<String> {
-    let mut t = squash(text);
+    let squashed = squash(text);
+    // Trim on a slice (no copy per round: adversarial input can need many).
+    let mut s: &str = &squashed;
     loop {
-        let before = t.len();
-        t = t
+        let before = s.len();
+        s = s
             .trim_start_matches([',', ':', ';', '-', ' ', ')', ']'])
-            .trim_end_matches([',', ';', ':', ' ', '(', '[', '-'])
-            .to_string();
+            .trim_end_matches([',', ';', ':', ' ', '(', '[', '-']);
         for suffix in [" and", " or"] {
-            if let Some(stripped) = t.strip_suffix(suffix) {
-                t = stripped.to_string();
+            if let Some(stripped) = s.strip_suffix(suffix) {
+                s = stripped;
             }
         }
-        if t.len() == before {
+        if s.len() == before {
             break;
         }
     }
+    let mut t = s.to_string();
     // Unbalanced trailing ')' left by a bracket split: "X)" -> "X".
     if t.ends_with(')') && t.matches('(').count() < t.matches(')').count() {
         t.pop();
@@ -441,6 +443,8 @@ fn take_addresses(s: &str, addresses: &mut Vec<String>) -> String {
 /// Where the name ends and the address begins: `(name_end, address_start)`.
 fn address_cut(head: &str) -> Option<(usize, usize)> {
     let b = head.as_bytes();
+    // "Does the rest contain a digit?" for every candidate, in O(1).
+    let last_digit = b.iter().rposition(u8::is_ascii_digit);
     for i in 0..b.len().saturating_sub(1) {
         if b[i + 1] != b' ' || (b[i] != b',' && b[i] != b'.') {
             continue;
@@ -458,7 +462,7 @@ fn address_cut(head: &str) -> Option<(usize, usize)> {
                 continue;
             }
         }
-        if rest.bytes().any(|c| c.is_ascii_digit()) {
+        if last_digit.is_some_and(|d| d >= i + 2) {
             return Some((i, i + 2));
         }
     }
@@ -541,36 +545,49 @@ fn take_bracket_notes(s: &str, parts: &mut NameParts) -> String {
         "all of the preceding",
     ];
     let b = s.as_bytes();
+    // Matching ')' of every '(' in one pass (a scan per '(' would be
+    // quadratic on "((((…").
+    let mut close_of = vec![usize::MAX; b.len()];
+    let mut stack = Vec::new();
+    for (i, &c) in b.iter().enumerate() {
+        if c == b'(' {
+            stack.push(i);
+        } else if c == b')'
+            && let Some(open) = stack.pop()
+        {
+            close_of[open] = i;
+        }
+    }
     let mut out = String::with_capacity(s.len());
     let mut i = 0;
     let mut last = 0;
     while i < b.len() {
-        if b[i] == b'(' {
-            if let Some(close) = matching_close(s, i + 1, '(') {
-                let inner = s[i + 1..close].trim();
-                let lower = inner.to_ascii_lowercase();
-                let mut take = false;
-                if let Some(addr) = lower.strip_prefix("address:") {
-                    let start = inner.len() - addr.len();
-                    parts.addresses.push(clean_address(&inner[start..]));
-                    take = true;
-                } else if NOTE_PREFIXES.iter().any(|p| lower.starts_with(p)) {
-                    parts.remarks.push(squash(inner));
-                    take = true;
-                } else if lower.ends_with(" individual")
-                    || lower == "individual"
-                    || lower.contains(" individual in ")
-                {
-                    parts.remarks.push(squash(inner));
-                    parts.person_hint = true;
-                    take = true;
-                }
-                if take {
-                    out.push_str(&s[last..i]);
-                    last = close + 1;
-                    i = close + 1;
-                    continue;
-                }
+        if b[i] == b'('
+            && let Some(close) = Some(close_of[i]).filter(|&c| c != usize::MAX)
+        {
+            let inner = s[i + 1..close].trim();
+            let lower = inner.to_ascii_lowercase();
+            let mut take = false;
+            if let Some(addr) = lower.strip_prefix("address:") {
+                let start = inner.len() - addr.len();
+                parts.addresses.push(clean_address(&inner[start..]));
+                take = true;
+            } else if NOTE_PREFIXES.iter().any(|p| lower.starts_with(p)) {
+                parts.remarks.push(squash(inner));
+                take = true;
+            } else if lower.ends_with(" individual")
+                || lower == "individual"
+                || lower.contains(" individual in ")
+            {
+                parts.remarks.push(squash(inner));
+                parts.person_hint = true;
+                take = true;
+            }
+            if take {
+                out.push_str(&s[last..i]);
+                last = close + 1;
+                i = close + 1;
+                continue;
             }
         }
         i += 1;
@@ -583,16 +600,22 @@ fn take_bracket_notes(s: &str, parts: &mut NameParts) -> String {
 fn strip_boilerplate(s: &str, remarks: &mut Vec<String>) -> String {
     let mut s = s.trim().to_string();
     // Prefixes.
-    for p in ["affiliated entity:", "subordinate institution -", "subordinate institution:", "subordinate institution –"]
-    {
-        if s.len() >= p.len() && s.is_char_boundary(p.len()) && s[..p.len()].eq_ignore_ascii_case(p) {
+    for p in [
+        "affiliated entity:",
+        "subordinate institution -",
+        "subordinate institution:",
+        "subordinate institution –",
+    ] {
+        if s.len() >= p.len() && s.is_char_boundary(p.len()) && s[..p.len()].eq_ignore_ascii_case(p)
+        {
             s = s[p.len()..].trim().to_string();
         }
     }
     // "<parent> subordinate institution: <child>": the listed party is the
     // child; the parent is context.
     let lower = s.to_ascii_lowercase();
-    for p in [" subordinate institution:", " subordinate institution -", " subordinate institution –"]
+    for p in
+        [" subordinate institution:", " subordinate institution -", " subordinate institution –"]
     {
         if let Some(pos) = lower.find(p) {
             let parent = s[..pos].trim().to_string();
@@ -651,6 +674,7 @@ fn strip_boilerplate(s: &str, remarks: &mut Vec<String>) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // a failing unwrap is a failing test
 mod tests {
     use super::*;
 
@@ -676,10 +700,16 @@ mod tests {
             ]
         );
         assert_eq!(
-            names("Southwest Institute of Nuclear Physics and Chemistry (a.k.a., China Academy of Engineering Physics (CAEP)'s 902 Institute)"),
+            names(
+                "Southwest Institute of Nuclear Physics and Chemistry (a.k.a., China Academy of Engineering Physics (CAEP)'s 902 Institute)"
+            ),
             vec![
                 n("Southwest Institute of Nuclear Physics and Chemistry", NameKind::Primary, None),
-                n("China Academy of Engineering Physics (CAEP)'s 902 Institute", NameKind::Alias, Some("a.k.a."))
+                n(
+                    "China Academy of Engineering Physics (CAEP)'s 902 Institute",
+                    NameKind::Alias,
+                    Some("a.k.a.")
+                )
             ]
         );
     }
@@ -693,7 +723,10 @@ mod tests {
                 n("Gazprom Neft OAO", NameKind::Alias, Some("a.k.a."))
             ]
         );
-        assert_eq!(names("Sabanican Company (a.k.a."), vec![n("Sabanican Company", NameKind::Primary, None)]);
+        assert_eq!(
+            names("Sabanican Company (a.k.a."),
+            vec![n("Sabanican Company", NameKind::Primary, None)]
+        );
         assert_eq!(names("HPSTAR; and"), vec![n("HPSTAR", NameKind::Primary, None)]);
         assert_eq!(
             names("Xinjiang Leon Telecom; and Technology"),
@@ -726,7 +759,10 @@ mod tests {
         );
         assert_eq!(
             names("Acme Trading, formerly Old Acme"),
-            vec![n("Acme Trading", NameKind::Primary, None), n("Old Acme", NameKind::Former, Some("formerly"))]
+            vec![
+                n("Acme Trading", NameKind::Primary, None),
+                n("Old Acme", NameKind::Former, Some("formerly"))
+            ]
         );
         assert_eq!(
             names("Acme Holdings doing business as Acme Store"),
@@ -737,19 +773,31 @@ mod tests {
         );
         assert_eq!(
             names("Namhung Trading Corp., aka Namhung"),
-            vec![n("Namhung Trading Corp.", NameKind::Primary, None), n("Namhung", NameKind::Alias, Some("aka"))]
+            vec![
+                n("Namhung Trading Corp.", NameKind::Primary, None),
+                n("Namhung", NameKind::Alias, Some("aka"))
+            ]
         );
         assert_eq!(
             names("Panchernikov, Igor a/k/a Maru, Mike"),
-            vec![n("Panchernikov, Igor", NameKind::Primary, None), n("Maru, Mike", NameKind::Alias, Some("a/k/a"))]
+            vec![
+                n("Panchernikov, Igor", NameKind::Primary, None),
+                n("Maru, Mike", NameKind::Alias, Some("a/k/a"))
+            ]
         );
         assert_eq!(
             names("Acme Ltd [aka Acme Limited] Branch"),
-            vec![n("Acme Ltd Branch", NameKind::Primary, None), n("Acme Limited", NameKind::Alias, Some("aka"))]
+            vec![
+                n("Acme Ltd Branch", NameKind::Primary, None),
+                n("Acme Limited", NameKind::Alias, Some("aka"))
+            ]
         );
         assert_eq!(
             names("Acme Ltd, also known as Acme Limited"),
-            vec![n("Acme Ltd", NameKind::Primary, None), n("Acme Limited", NameKind::Alias, Some("also known as"))]
+            vec![
+                n("Acme Ltd", NameKind::Primary, None),
+                n("Acme Limited", NameKind::Alias, Some("also known as"))
+            ]
         );
     }
 
@@ -770,9 +818,15 @@ mod tests {
             ]
         );
         assert_eq!(
-            names("China Electronics Technology Group Corporation 38th Research Institute (CETC 38)"),
+            names(
+                "China Electronics Technology Group Corporation 38th Research Institute (CETC 38)"
+            ),
             vec![
-                n("China Electronics Technology Group Corporation 38th Research Institute", NameKind::Primary, None),
+                n(
+                    "China Electronics Technology Group Corporation 38th Research Institute",
+                    NameKind::Primary,
+                    None
+                ),
                 n("CETC 38", NameKind::Acronym, Some("(...)"))
             ]
         );
@@ -800,7 +854,11 @@ mod tests {
         assert_eq!(p.names.len(), 1);
         assert_eq!(p.names[0].name, "Sinobright Import and Export Company");
         assert_eq!(p.remarks, vec!["and any successor, sub-unit, or subsidiary thereof"]);
-        let p = split_name_field("Poly Technologies Incorporated (PTI), and its subunits and successors", NameKind::Primary, None);
+        let p = split_name_field(
+            "Poly Technologies Incorporated (PTI), and its subunits and successors",
+            NameKind::Primary,
+            None,
+        );
         assert_eq!(p.names[0].name, "Poly Technologies Incorporated");
         assert_eq!(p.names[1].name, "PTI");
         assert_eq!(p.names[1].kind, NameKind::Acronym);
@@ -815,12 +873,20 @@ mod tests {
         );
         assert_eq!(p.names[0].name, "Bowei Integrated Circuits");
         assert!(p.remarks[0].starts_with("subordinate institution of China Electronics"));
-        let p = split_name_field("CNOOC Limited (a subsidiary of China National Offshore Oil Corporation)", NameKind::Primary, None);
+        let p = split_name_field(
+            "CNOOC Limited (a subsidiary of China National Offshore Oil Corporation)",
+            NameKind::Primary,
+            None,
+        );
         assert_eq!(p.names[0].name, "CNOOC Limited");
         assert_eq!(p.remarks, vec!["a subsidiary of China National Offshore Oil Corporation"]);
         let p = split_name_field("Acme Group, including Acme Shipping", NameKind::Primary, None);
         assert_eq!(p.names[0].name, "Acme Group");
-        let p = split_name_field("Ch'oe Ch'o'l-min (a.k.a Choe Chol Min) (DPRK individual)", NameKind::Primary, None);
+        let p = split_name_field(
+            "Ch'oe Ch'o'l-min (a.k.a Choe Chol Min) (DPRK individual)",
+            NameKind::Primary,
+            None,
+        );
         assert!(p.person_hint);
         assert_eq!(p.names[0].name, "Ch'oe Ch'o'l-min");
         assert_eq!(p.names[1].name, "Choe Chol Min");
@@ -845,7 +911,13 @@ mod tests {
             Some("aliases"),
         );
         assert_eq!(p.names[0].name, "Alexander Kuznetsov");
-        assert_eq!(p.addresses, vec!["Ordzhonikidze 10, Moscow, Russia 119071", "10 Ordjonikidze Street, Moscow, Russia 119071"]);
+        assert_eq!(
+            p.addresses,
+            vec![
+                "Ordzhonikidze 10, Moscow, Russia 119071",
+                "10 Ordjonikidze Street, Moscow, Russia 119071"
+            ]
+        );
         let p = split_name_field(
             "Huawei Software Technologies Co. Ltd. 300 South Oak Way, Green Park, Reading, RG2 6UF; and 6 Mitre Passage, SE 10 0ER, United Kingdom",
             NameKind::Alias,
@@ -859,7 +931,11 @@ mod tests {
         );
         assert_eq!(p.names[0].name, "Ship Repair Center Zvezdochka");
         assert_eq!(p.addresses.len(), 1);
-        let p = split_name_field("Enrich Ever Technologies Co., 9F No. 38 Ming-Fu 13th Street, Taoyuan, Taiwan; and 8F, No. 431, Da-You Road, Taoyuan, Taiwan", NameKind::Alias, None);
+        let p = split_name_field(
+            "Enrich Ever Technologies Co., 9F No. 38 Ming-Fu 13th Street, Taoyuan, Taiwan; and 8F, No. 431, Da-You Road, Taoyuan, Taiwan",
+            NameKind::Alias,
+            None,
+        );
         assert_eq!(p.names[0].name, "Enrich Ever Technologies Co.");
         assert_eq!(p.addresses.len(), 2);
     }
@@ -868,16 +944,28 @@ mod tests {
     fn semicolons() {
         assert_eq!(
             names("IRGC Air Force; IRGCAF"),
-            vec![n("IRGC Air Force", NameKind::Primary, None), n("IRGCAF", NameKind::Alias, Some(";"))]
+            vec![
+                n("IRGC Air Force", NameKind::Primary, None),
+                n("IRGCAF", NameKind::Alias, Some(";"))
+            ]
         );
     }
 
     #[test]
     fn alias_cleaning_and_dedupe() {
-        assert_eq!(clean_alias("Shijiazhuang Communication Observation and Control Technology Institute."), "Shijiazhuang Communication Observation and Control Technology Institute");
-        assert_eq!(clean_alias("Beijing Hangxing Machinery Manufacturing Corporation., Ltd."), "Beijing Hangxing Machinery Manufacturing Corporation., Ltd.");
+        assert_eq!(
+            clean_alias("Shijiazhuang Communication Observation and Control Technology Institute."),
+            "Shijiazhuang Communication Observation and Control Technology Institute"
+        );
+        assert_eq!(
+            clean_alias("Beijing Hangxing Machinery Manufacturing Corporation., Ltd."),
+            "Beijing Hangxing Machinery Manufacturing Corporation., Ltd."
+        );
         assert_eq!(clean_alias("and CETC Research Institute 13"), "CETC Research Institute 13");
-        assert_eq!(clean_alias("Joint Stock Company Ship Repair Center 'Zvezdochka;'"), "Joint Stock Company Ship Repair Center 'Zvezdochka;'");
+        assert_eq!(
+            clean_alias("Joint Stock Company Ship Repair Center 'Zvezdochka;'"),
+            "Joint Stock Company Ship Repair Center 'Zvezdochka;'"
+        );
         assert_eq!(clean_alias("Acme,;"), "Acme");
         let d = dedupe_names(vec![
             EntryName { name: "Acme Ltd.".into(), kind: NameKind::Primary, via: None },
@@ -889,8 +977,38 @@ mod tests {
     }
 
     #[test]
+    fn adversarial_input_stays_fast() {
+        // Shapes that would be quadratic with naive scans; 64 KiB each.
+        let inputs = [
+            "(".repeat(64 * 1024),
+            "a, ".repeat(20_000) + "; and 1 Road",
+            "x".to_string() + &" and,".repeat(12_000),
+            "(see a)".repeat(9_000),
+            "a.k.a. ".repeat(9_000),
+            "A; ".repeat(20_000),
+        ];
+        let start = std::time::Instant::now();
+        for s in &inputs {
+            let _ = split_name_field(s, NameKind::Primary, None);
+            let _ = clean_alias(s);
+        }
+        // Debug build, shared CI machine: generous, but far below quadratic.
+        assert!(start.elapsed() < std::time::Duration::from_secs(5), "{:?}", start.elapsed());
+    }
+
+    #[test]
     fn pathological_input_does_not_panic() {
-        for s in ["(", ")", "((((a.k.a.", "a.k.a.", "; and", "(a.k.a. (f.k.a. [aka", "é(a.k.a. ü)", "a.k.a. a.k.a. a.k.a.", "(((())))"] {
+        for s in [
+            "(",
+            ")",
+            "((((a.k.a.",
+            "a.k.a.",
+            "; and",
+            "(a.k.a. (f.k.a. [aka",
+            "é(a.k.a. ü)",
+            "a.k.a. a.k.a. a.k.a.",
+            "(((())))",
+        ] {
             let _ = split_name_field(s, NameKind::Primary, None);
         }
         let long = "a.k.a. x ".repeat(200);

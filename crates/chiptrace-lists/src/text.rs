@@ -109,10 +109,51 @@ pub(crate) fn line_of(text: &str, offset: usize) -> u64 {
     text.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() as u64 + 1
 }
 
+/// Byte offset -> 1-based line, incrementally (offsets usually only grow).
+///
+/// The csv crate's own `Position::line` lags by one for every record after
+/// the first in CRLF files (it counts a line when it consumes the `\n`,
+/// which happens at the start of the next record), and OFAC files are CRLF;
+/// so record lines are computed from byte offsets here instead.
+pub(crate) struct LineCounter<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+    line: u64,
+}
+
+impl<'a> LineCounter<'a> {
+    pub(crate) fn new(text: &'a str) -> Self {
+        LineCounter { bytes: text.as_bytes(), pos: 0, line: 1 }
+    }
+
+    /// Line of a byte offset.
+    pub(crate) fn at(&mut self, offset: u64) -> u64 {
+        let offset = (offset as usize).min(self.bytes.len());
+        if offset < self.pos {
+            self.pos = 0;
+            self.line = 1;
+        }
+        self.line += self.bytes[self.pos..offset].iter().filter(|&&b| b == b'\n').count() as u64;
+        self.pos = offset;
+        self.line
+    }
+
+    /// Line where a CSV record that starts at `offset` begins, skipping the
+    /// line terminator the reader may not have consumed yet.
+    pub(crate) fn record(&mut self, offset: u64) -> u64 {
+        let mut b = (offset as usize).min(self.bytes.len());
+        while b < self.bytes.len() && matches!(self.bytes[b], b'\r' | b'\n') {
+            b += 1;
+        }
+        self.at(b as u64)
+    }
+}
+
 /// Strip surrounding quotes of any common style from an alias.
 pub(crate) fn strip_quotes(s: &str) -> &str {
     let t = s.trim();
-    for (open, close) in [('\'', '\''), ('"', '"'), ('“', '”'), ('‘', '’'), ('«', '»'), ('„', '“')] {
+    for (open, close) in [('\'', '\''), ('"', '"'), ('“', '”'), ('‘', '’'), ('«', '»'), ('„', '“')]
+    {
         if let Some(inner) = t.strip_prefix(open).and_then(|r| r.strip_suffix(close)) {
             return inner.trim();
         }
@@ -133,6 +174,7 @@ pub(crate) fn preview(s: &str, max: usize) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // a failing unwrap is a failing test
 mod tests {
     use super::*;
 
@@ -159,6 +201,11 @@ mod tests {
         assert_eq!(strip_quotes("'BNC'"), "BNC");
         assert_eq!(strip_quotes("“MEC”"), "MEC");
         assert_eq!(line_of("a\nb\nc", 4), 3);
+        let mut lc = LineCounter::new("a\r\nb\r\nc");
+        assert_eq!(lc.record(0), 1);
+        assert_eq!(lc.record(2), 2);
+        assert_eq!(lc.record(5), 3);
+        assert_eq!(lc.at(0), 1);
         assert_eq!(preview("ééé", 3), "é…");
         assert_eq!(sha256_hex(b"abc").len(), 64);
         assert!(sha256_hex(b"abc").starts_with("ba7816bf"));

@@ -12,11 +12,11 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
+use crate::LoadOptions;
 use crate::entry::{Address, DateFact, EntitySchema, EntryName, Identifier, ListEntry, NameKind};
 use crate::error::{BadRow, ListError, Result};
 use crate::names::dedupe_names;
 use crate::text::{preview, sha256_hex};
-use crate::LoadOptions;
 
 /// A record as a parser read it, before validation.
 #[derive(Debug, Default)]
@@ -93,7 +93,8 @@ impl RawEntry {
         if text.trim().is_empty() {
             return;
         }
-        self.dates.push(DateFact { kind: kind.to_string(), value: crate::dates::date_or_text(text) });
+        self.dates
+            .push(DateFact { kind: kind.to_string(), value: crate::dates::date_or_text(text) });
     }
 
     /// Add a remark unless blank.
@@ -172,7 +173,12 @@ impl<'a> Sink<'a> {
 
     /// Record a bad row of another file that belongs to this one (an OFAC
     /// companion file).
-    pub fn bad_in(&mut self, file: &Path, line: Option<u64>, message: impl Into<String>) -> Result<()> {
+    pub fn bad_in(
+        &mut self,
+        file: &Path,
+        line: Option<u64>,
+        message: impl Into<String>,
+    ) -> Result<()> {
         let row = BadRow { file: file.to_path_buf(), line, message: message.into() };
         if self.opts.strict {
             return Err(ListError::StrictBadRow(row));
@@ -218,10 +224,8 @@ impl<'a> Sink<'a> {
 
 fn longest_string(v: &Value, path: &mut String, best: &mut (usize, String)) {
     match v {
-        Value::String(s) => {
-            if s.len() > best.0 {
-                *best = (s.len(), path.clone());
-            }
+        Value::String(s) if s.len() > best.0 => {
+            *best = (s.len(), path.clone());
         }
         Value::Array(a) => {
             for x in a {
@@ -304,37 +308,17 @@ fn validate(raw: RawEntry, opts: &LoadOptions) -> std::result::Result<ListEntry,
             countries.push(c);
         }
     }
-    let mut addresses: Vec<Address> = Vec::new();
-    for a in raw.addresses {
-        if !a.full.trim().is_empty() && !addresses.iter().any(|x| x.full == a.full) {
-            addresses.push(a);
-        }
-    }
-    let mut identifiers: Vec<Identifier> = Vec::new();
-    for i in raw.identifiers {
-        if !i.value.is_empty() && !identifiers.contains(&i) {
-            identifiers.push(i);
-        }
-    }
-    let mut dates: Vec<DateFact> = Vec::new();
-    for d in raw.dates {
-        if !d.value.is_empty() && !dates.contains(&d) {
-            dates.push(d);
-        }
-    }
-    let mut programs: Vec<String> = Vec::new();
-    for p in raw.programs {
-        let p = crate::text::squash(&p);
-        if !p.is_empty() && !programs.contains(&p) {
-            programs.push(p);
-        }
-    }
-    let mut remarks: Vec<String> = Vec::new();
-    for r in raw.remarks {
-        if !r.is_empty() && !remarks.contains(&r) {
-            remarks.push(r);
-        }
-    }
+    // Hash-based de-duplication: a hostile 64 KiB remarks field can hold
+    // thousands of items, and pairwise comparison would be quadratic.
+    let addresses = dedupe_by(raw.addresses, |a| (!a.full.trim().is_empty()).then(|| a.full.clone()));
+    let identifiers = dedupe_by(raw.identifiers, |i| {
+        (!i.value.is_empty()).then(|| (i.kind.clone(), i.value.clone(), i.country.clone()))
+    });
+    let dates = dedupe_by(raw.dates, |d| (!d.value.is_empty()).then(|| (d.kind.clone(), d.value.clone())));
+    let programs = dedupe_by(raw.programs.iter().map(|p| crate::text::squash(p)).collect(), |p: &String| {
+        (!p.is_empty()).then(|| p.clone())
+    });
+    let remarks = dedupe_by(raw.remarks, |r: &String| (!r.is_empty()).then(|| r.clone()));
     let clean = |s: Option<String>| s.map(|s| crate::text::squash(&s)).filter(|s| !s.is_empty());
     Ok(ListEntry {
         list: raw.list,
@@ -354,6 +338,13 @@ fn validate(raw: RawEntry, opts: &LoadOptions) -> std::result::Result<ListEntry,
     })
 }
 
+/// Keep the first item of each key, in order; items whose key is `None`
+/// are dropped.
+fn dedupe_by<T, K: std::hash::Hash + Eq>(items: Vec<T>, key: impl Fn(&T) -> Option<K>) -> Vec<T> {
+    let mut seen = std::collections::HashSet::with_capacity(items.len());
+    items.into_iter().filter(|x| key(x).is_some_and(|k| seen.insert(k))).collect()
+}
+
 /// Message for a record whose name field is empty or missing, with a
 /// preview of what the record did hold.
 pub(crate) fn describe(v: &Value) -> String {
@@ -361,6 +352,7 @@ pub(crate) fn describe(v: &Value) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // a failing unwrap is a failing test
 mod tests {
     use super::*;
 
@@ -372,7 +364,10 @@ mod tests {
         assert!(a.starts_with("us_bis_entity_list:"));
         assert_eq!(a.len(), "us_bis_entity_list:".len() + 16);
         assert_ne!(a, hashed_id("us_bis_entity_list", "Abdul Satar Ghoura", Some("PK")));
-        assert_eq!(normalise_for_id(" Huawei  Technologies Co., Ltd. "), "huawei technologies co ltd");
+        assert_eq!(
+            normalise_for_id(" Huawei  Technologies Co., Ltd. "),
+            "huawei technologies co ltd"
+        );
     }
 
     #[test]

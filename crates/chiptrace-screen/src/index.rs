@@ -76,9 +76,22 @@ pub(crate) fn form_keys(f: &PForm, out: &mut Vec<(u64, f32)>) {
     let words: Vec<&str> =
         f.toks.iter().filter(|t| t.class == TokenClass::Word).map(|t| &*t.text).collect();
     let mut buf = String::new();
-    for (i, t) in f.toks.iter().enumerate() {
-        if t.class != TokenClass::Word {
-            continue;
+    for t in &f.toks {
+        match t.class {
+            // Generic words and numbers are weak keys on their own, but
+            // names made only of them ("China Electronics Technology Group
+            // Corporation 38th Research Institute") need them to be found;
+            // IDF damping keeps "technology" from dominating.
+            TokenClass::Generic => {
+                out.push((key(K_WORD, &t.text), 0.3));
+                continue;
+            }
+            TokenClass::Number => {
+                out.push((key(K_WORD, &t.text), 0.8));
+                continue;
+            }
+            TokenClass::Word => {}
+            _ => continue,
         }
         let w = if t.place { 0.4 } else { 1.0 };
         out.push((key(K_WORD, &t.text), w));
@@ -104,7 +117,6 @@ pub(crate) fn form_keys(f: &PForm, out: &mut Vec<(u64, f32)>) {
         if let Some(p) = &t.phon {
             out.push((key(K_PHON, p), 0.3 * w));
         }
-        let _ = i;
     }
     // Adjacent concatenations (2 and 3 words), and the whole name when short.
     for win in 2..=3usize {

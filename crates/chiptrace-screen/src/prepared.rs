@@ -18,6 +18,9 @@ pub(crate) struct PTok {
     pub wq: f32,
     /// Weight when this token is on the listed side.
     pub wl: f32,
+    /// Family name of a person written "SURNAME, Given" (OFAC style): a
+    /// match that misses every family-name token identifies nobody.
+    pub family: bool,
 }
 
 /// One form (reading) of a name.
@@ -25,6 +28,8 @@ pub(crate) struct PTok {
 pub(crate) struct PForm {
     pub toks: Vec<PTok>,
     pub origin: FormOrigin,
+    /// Analysed as a person's name.
+    pub person: bool,
 }
 
 /// All forms of one name.
@@ -82,9 +87,8 @@ const PLACES: &[&str] = &[
     "st", "minsk", "tehran", "dubai", "sharjah", "ajman", "abu", "dhabi", "istanbul", "ankara",
     "karachi", "lahore", "islamabad", "kuala", "lumpur", "johor", "penang", "singapore",
     "yangon", "bangkok", "thailand", "taipei", "kabul", "damascus", "pyongyang", "novosibirsk",
-    "yekaterinburg", "kazan", "samara", "tula", "crimea", "sevastopol", "asia", "pacific",
-    "east", "west", "north", "south", "central", "northwest", "southwest", "northeast",
-    "southeast", "china", "chinese", "sino", "zhongguo", "national", "global", "overseas",
+    "yekaterinburg", "kazan", "samara", "tula", "crimea", "sevastopol", "asia", "china",
+    "chinese", "sino", "zhongguo",
 ];
 
 fn is_place(t: &str) -> bool {
@@ -93,10 +97,22 @@ fn is_place(t: &str) -> bool {
 
 /// Prepare a raw name: analyse it into forms and attach weights.
 pub(crate) fn prepare(raw: &str, ty: NameType) -> Prepared {
+    let person = ty == NameType::Person;
+    // "SURNAME, Given Names": the part before the first comma is the family name.
+    let family: Vec<String> = match raw.split_once(',') {
+        Some((fam, rest)) if person && !fam.trim().is_empty() && !rest.trim().is_empty() => {
+            chiptrace_text::analyze_name(fam, NameType::Organization)
+                .into_iter()
+                .flat_map(|f| f.tokens.into_iter().map(|t| t.text))
+                .collect()
+        }
+        _ => Vec::new(),
+    };
     let forms = chiptrace_text::analyze_name(raw, ty)
         .into_iter()
         .map(|f| PForm {
             origin: f.origin,
+            person,
             toks: f
                 .tokens
                 .into_iter()
@@ -109,7 +125,8 @@ pub(crate) fn prepare(raw: &str, ty: NameType) -> Prepared {
                     } else {
                         None
                     };
-                    PTok { text: t.text.into_boxed_str(), class: t.class, phon, place, wq, wl }
+                    let family = t.class == TokenClass::Word && family.iter().any(|x| *x == t.text);
+                    PTok { text: t.text.into_boxed_str(), class: t.class, phon, place, wq, wl, family }
                 })
                 .collect(),
         })

@@ -18,7 +18,7 @@ use chiptrace_text::TokenClass;
 use smallvec::SmallVec;
 
 use crate::prepared::{PForm, PTok};
-use crate::similarity::{TokenHow, word_similarity};
+use crate::similarity::{TokenHow, abbreviation, word_similarity};
 
 /// One aligned group: query token indices ↔ listed token indices.
 #[derive(Debug, Clone)]
@@ -41,6 +41,10 @@ pub enum PenaltyKind {
     ShortEvidence,
     /// No distinctive word matched at all (only generic words, places or legal forms).
     NoDistinctiveMatch,
+    /// The listed person's family name ("SURNAME, Given") is not in the query.
+    FamilyNameMissing,
+    /// Only one name of a listed person matched (a single given name or surname).
+    SinglePersonName,
 }
 
 /// A penalty with the factor or cap it applied.
@@ -105,6 +109,22 @@ pub(crate) fn align(q: &PForm, l: &PForm) -> Alignment {
         glue(qt, lt, &mut qused, &mut lused, &mut pairs, false);
         glue(lt, qt, &mut lused, &mut qused, &mut pairs, true);
     }
+    // 2b. Abbreviations and initials, for what is still unmatched.
+    let q_left = qt.iter().enumerate().any(|(i, t)| !qused[i] && t.class == TokenClass::Word);
+    let l_left = lt.iter().enumerate().any(|(j, t)| !lused[j] && t.class == TokenClass::Word);
+    if q_left || l_left {
+        abbreviations(qt, lt, &mut qused, &mut lused, &mut pairs);
+        initials(qt, lt, &mut qused, &mut lused, &mut pairs, false);
+        initials(lt, qt, &mut lused, &mut qused, &mut pairs, true);
+    }
+    // 2c. Whole-name glue: the Words of both sides concatenated in order
+    // ("Shenzhenshi Zhangge Yiqi" / one pinyin run), when that explains
+    // more than the token alignment did.
+    let q_left = qt.iter().enumerate().any(|(i, t)| !qused[i] && t.class == TokenClass::Word);
+    let l_left = lt.iter().enumerate().any(|(j, t)| !lused[j] && t.class == TokenClass::Word);
+    if q_left && l_left {
+        whole_glue(qt, lt, &mut qused, &mut lused, &mut pairs);
+    }
 
     // 3. Weighted, asymmetric coverage.
     let mut num = 0f32;
@@ -129,6 +149,8 @@ pub(crate) fn align(q: &PForm, l: &PForm) -> Alignment {
         }
     }
     // Distinctive (non-place Word) content of the listed name.
+    // A listed Word (place or not) the query did not match.
+    let l_word_unmatched = lt.iter().enumerate().any(|(j, t)| t.class == TokenClass::Word && !lused[j]);
     let mut l_dist = 0f32;
     let mut l_dist_matched = 0f32;
     for (j, t) in lt.iter().enumerate() {
@@ -139,36 +161,71 @@ pub(crate) fn align(q: &PForm, l: &PForm) -> Alignment {
             }
         }
     }
-    // Matched distinctive characters (non-place Words), the evidence that
-    // this is *this* company and not any "Shenzhen Technology Co., Ltd.".
+    // Evidence that this is *this* party and not any "Shenzhen Technology
+    // Co., Ltd." or any "Ali": matched characters of distinctive words
+    // (places count half), 3 per matched generic word, 2 per number.
     let mut evidence = 0usize;
     let mut any_word = false;
     for p in &pairs {
-        let words: usize = p
-            .q
-            .iter()
-            .map(|&i| &qt[i as usize])
-            .filter(|t| t.class == TokenClass::Word && !t.place)
-            .map(|t| t.text.len())
-            .sum();
-        let nums = p.q.iter().filter(|&&i| qt[i as usize].class == TokenClass::Number).count();
-        if p.q.iter().any(|&i| qt[i as usize].class == TokenClass::Word) {
+        for &i in &p.q {
+            let t = &qt[i as usize];
+            evidence += match t.class {
+                TokenClass::Word if t.place => t.text.len() / 2,
+                TokenClass::Word => t.text.len(),
+                TokenClass::Generic => 3,
+                TokenClass::Number => 2,
+                _ => 0,
+            };
+            if t.class == TokenClass::Word && !t.place {
+                any_word = true;
+            }
+        }
+        if p.l.iter().any(|&j| lt[j as usize].class == TokenClass::Word && !lt[j as usize].place) {
             any_word = true;
         }
-        evidence += words + 2 * nums;
     }
     if l_dist > 0.0 && l_dist_matched < 0.5 * l_dist {
         score *= 0.75;
         penalties.push(Penalty { kind: PenaltyKind::ListedDistinctiveMissing, factor: 0.75 });
     }
-    if !any_word {
+    if lt[0..].iter().any(|t| t.family)
+        && !lt.iter().enumerate().any(|(j, t)| t.family && lused[j])
+    {
+        let cap = 0.7;
+        if score > cap {
+            score = cap;
+            penalties.push(Penalty { kind: PenaltyKind::FamilyNameMissing, factor: cap });
+        }
+    }
+    if l.person {
+        let lwords = lt.iter().filter(|t| t.class == TokenClass::Word).count();
+        let lmatched = lt.iter().enumerate().filter(|(j, t)| t.class == TokenClass::Word && lused[*j]).count();
+        if lwords >= 2 && lmatched <= 1 {
+            let cap = 0.7;
+            if score > cap {
+                score = cap;
+                penalties.push(Penalty { kind: PenaltyKind::SinglePersonName, factor: cap });
+            }
+        }
+    }
+    // Only generic words, places or legal forms agree while the listed name
+    // has a word of its own the query lacks: "Shenzhen Technology Co., Ltd."
+    // against "Shenzhen Xinda Technology Co., Ltd.", "International Trading
+    // Company" against "Asia International Trading Company".
+    if !any_word && l_word_unmatched {
         let cap = 0.5;
         if score > cap {
             score = cap;
         }
         penalties.push(Penalty { kind: PenaltyKind::NoDistinctiveMatch, factor: cap });
     } else if evidence < 4 {
-        let cap = 0.7;
+        // A short name that equals the listed name token for token ("NIO",
+        // "ZTE Corp") is still shown for review, never as strong; anything
+        // less than that stays below the review band.
+        let complete = pairs.iter().all(|p| p.sim >= 1.0)
+            && qused.iter().take(qt.len()).all(|u| *u)
+            && lused.iter().take(lt.len()).all(|u| *u);
+        let cap = if complete { 0.85 } else { 0.7 };
         if score > cap {
             score = cap;
             penalties.push(Penalty { kind: PenaltyKind::ShortEvidence, factor: cap });
@@ -183,6 +240,15 @@ fn token_pair(a: &PTok, b: &PTok) -> Option<(f32, TokenHow)> {
         (TokenClass::Word, TokenClass::Word) => {
             word_similarity(&a.text, &b.text, a.phon.as_deref(), b.phon.as_deref())
                 .map(|(s, h)| (s as f32, h))
+        }
+        // A misspelt or transliterated generic word ("sistems", "technolgy")
+        // is not recognised as generic and stays a Word; let it pair with
+        // the generic word it resembles, slightly discounted.
+        (TokenClass::Word, TokenClass::Generic) | (TokenClass::Generic, TokenClass::Word) => {
+            if a.text.len() < 4 || b.text.len() < 4 {
+                return None;
+            }
+            word_similarity(&a.text, &b.text, None, None).map(|(s, h)| ((s * 0.95) as f32, h))
         }
         (TokenClass::Generic, TokenClass::Generic) | (TokenClass::Number, TokenClass::Number) => {
             (a.text == b.text).then_some((1.0, TokenHow::Symbol))
@@ -248,4 +314,128 @@ fn glue(
             pairs.push(Pair { q, l, sim: s, how: TokenHow::Glued });
         }
     }
+}
+
+/// Pair unmatched tokens where one abbreviates the other (Word↔Word or
+/// Word↔Generic, either direction).
+fn abbreviations(
+    qt: &[PTok],
+    lt: &[PTok],
+    qused: &mut [bool; MAX_TOKENS],
+    lused: &mut [bool; MAX_TOKENS],
+    pairs: &mut SmallVec<[Pair; 8]>,
+) {
+    let pairable = |t: &PTok| matches!(t.class, TokenClass::Word | TokenClass::Generic);
+    for i in 0..qt.len() {
+        if qused[i] || !pairable(&qt[i]) {
+            continue;
+        }
+        let mut best: Option<(f64, usize)> = None;
+        for j in 0..lt.len() {
+            if lused[j] || !pairable(&lt[j]) || (qt[i].class == TokenClass::Generic && lt[j].class == TokenClass::Generic) {
+                continue;
+            }
+            let s = abbreviation(&qt[i].text, &lt[j].text).or_else(|| abbreviation(&lt[j].text, &qt[i].text));
+            if let Some(s) = s {
+                if best.is_none_or(|b| s > b.0) {
+                    best = Some((s, j));
+                }
+            }
+        }
+        if let Some((s, j)) = best {
+            qused[i] = true;
+            lused[j] = true;
+            pairs.push(Pair { q: SmallVec::from_slice(&[i as u8]), l: SmallVec::from_slice(&[j as u8]), sim: s as f32, how: TokenHow::Abbreviation });
+        }
+    }
+}
+
+/// Pair an unmatched Word of 2–5 letters of `a` with a run of 2–5 adjacent
+/// unmatched Word/Generic tokens of `b` whose initials spell it.
+fn initials(
+    a: &[PTok],
+    b: &[PTok],
+    aused: &mut [bool; MAX_TOKENS],
+    bused: &mut [bool; MAX_TOKENS],
+    pairs: &mut SmallVec<[Pair; 8]>,
+    swapped: bool,
+) {
+    for i in 0..a.len() {
+        let t = &a[i];
+        let n = t.text.len();
+        if aused[i] || t.class != TokenClass::Word || !(2..=5).contains(&n) {
+            continue;
+        }
+        let want = t.text.as_bytes();
+        'start: for start in 0..b.len() {
+            if start + n > b.len() {
+                break;
+            }
+            for k in 0..n {
+                let x = &b[start + k];
+                if bused[start + k]
+                    || !matches!(x.class, TokenClass::Word | TokenClass::Generic)
+                    || x.text.as_bytes().first() != Some(&want[k])
+                {
+                    continue 'start;
+                }
+            }
+            aused[i] = true;
+            let run: SmallVec<[u8; 2]> = (start..start + n).map(|j| j as u8).collect();
+            for &j in &run {
+                bused[j as usize] = true;
+            }
+            let one: SmallVec<[u8; 2]> = SmallVec::from_slice(&[i as u8]);
+            let (q, l) = if swapped { (run, one) } else { (one, run) };
+            pairs.push(Pair { q, l, sim: 0.85, how: TokenHow::Initials });
+            break;
+        }
+    }
+}
+
+/// Replace the Word pairs by one pair of all Words glued in order on both
+/// sides, when the glued strings are within the edit budget and that covers
+/// more Words than the token alignment did.
+fn whole_glue(
+    qt: &[PTok],
+    lt: &[PTok],
+    qused: &mut [bool; MAX_TOKENS],
+    lused: &mut [bool; MAX_TOKENS],
+    pairs: &mut SmallVec<[Pair; 8]>,
+) {
+    let word_pair = |p: &Pair| {
+        p.q.iter().all(|&i| qt[i as usize].class == TokenClass::Word)
+            && p.l.iter().all(|&j| lt[j as usize].class == TokenClass::Word)
+    };
+    // Words already paired with a generic word or by initials stay as they are.
+    let mut qfixed = [false; MAX_TOKENS];
+    let mut lfixed = [false; MAX_TOKENS];
+    for p in pairs.iter().filter(|p| !word_pair(p)) {
+        p.q.iter().for_each(|&i| qfixed[i as usize] = true);
+        p.l.iter().for_each(|&j| lfixed[j as usize] = true);
+    }
+    let qw: SmallVec<[u8; 8]> =
+        (0..qt.len()).filter(|&i| qt[i].class == TokenClass::Word && !qfixed[i]).map(|i| i as u8).collect();
+    let lw: SmallVec<[u8; 8]> =
+        (0..lt.len()).filter(|&j| lt[j].class == TokenClass::Word && !lfixed[j]).map(|j| j as u8).collect();
+    if qw.len() + lw.len() < 3 || qw.len() > 8 || lw.len() > 8 {
+        return;
+    }
+    let qs: String = qw.iter().map(|&i| &*qt[i as usize].text).collect();
+    let ls: String = lw.iter().map(|&j| &*lt[j as usize].text).collect();
+    let Some((s, _)) = word_similarity(&qs, &ls, None, None) else { return };
+    // Current similarity mass on Words, to compare with the glued alternative.
+    let current: f32 = pairs.iter().filter(|p| word_pair(p)).map(|p| p.sim * (p.q.len() + p.l.len()) as f32).sum();
+    let glued = s as f32 * (qw.len() + lw.len()) as f32;
+    if glued <= current {
+        return;
+    }
+    pairs.retain(|p| !word_pair(p));
+    for &i in &qw {
+        qused[i as usize] = true;
+    }
+    for &j in &lw {
+        lused[j as usize] = true;
+    }
+    pairs.push(Pair { q: qw.iter().copied().collect(), l: lw.iter().copied().collect(), sim: s as f32, how: TokenHow::Glued });
 }

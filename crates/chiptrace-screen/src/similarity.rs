@@ -109,6 +109,36 @@ pub enum TokenHow {
     Glued,
     /// Same legal-form class or generic-word symbol (Ltd / 有限公司, Tech / 科技).
     Symbol,
+    /// One token abbreviates the other: a prefix ("Acad" / "Academy") or a
+    /// subsequence keeping the first letter ("Natl" / "National", "Indl" /
+    /// "Industrial", "Avn" / "Aviation").
+    Abbreviation,
+    /// One token spells the initials of adjacent tokens of the other side
+    /// ("IC" / "Integrated Circuit").
+    Initials,
+}
+
+/// Whether `short` abbreviates `long`: same first letter, at least 3
+/// letters (2 for a prefix of a 5+ letter word is too weak, so 3), shorter
+/// than `long`, and either a prefix or an in-order subsequence whose last
+/// letter is a consonant of `long` (vowel-dropping abbreviations).
+/// Returns the similarity to use.
+pub fn abbreviation(short: &str, long: &str) -> Option<f64> {
+    let (s, l) = (short.as_bytes(), long.as_bytes());
+    if s.len() < 3 || s.len() + 2 > l.len() || s[0] != l[0] || !s.iter().all(u8::is_ascii_alphabetic) {
+        return None;
+    }
+    if l.starts_with(s) {
+        return Some(if s.len() >= 4 { 0.86 } else { 0.82 });
+    }
+    // In-order subsequence.
+    let mut it = l.iter();
+    for c in s {
+        if !it.any(|x| x == c) {
+            return None;
+        }
+    }
+    Some(0.82)
 }
 
 /// Similarity of two Word tokens in [0, 1] and how it was reached, or None.
@@ -147,7 +177,11 @@ pub fn word_similarity(
         None
     };
     let phon = match (pa, pb) {
-        (Some(x), Some(y)) if x == y && shorter >= 4 => Some((0.80, TokenHow::Phonetic)),
+        // Metaphone codes are truncated, so equal codes on tokens of very
+        // different length ("lanxingweiye" / "lanxing") mean nothing.
+        (Some(x), Some(y)) if x == y && shorter >= 4 && shorter * 4 >= longer * 3 => {
+            Some((0.80, TokenHow::Phonetic))
+        }
         _ => None,
     };
     match (fuzzy, phon) {

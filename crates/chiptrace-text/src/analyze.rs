@@ -35,14 +35,18 @@ struct Prepared {
 }
 
 impl Prepared {
-    fn new(segs: Vec<Seg>) -> Prepared {
+    fn new(segs: Vec<Seg>, ty: NameType) -> Prepared {
         let dict = &Lexicon::get().han;
         let mut han_pieces = Vec::with_capacity(segs.len());
         let mut prev_number = false;
         for s in &segs {
             if s.kind == SegKind::Word && s.script == WordScript::Han {
                 let simplified = zhconv::zhconv(&s.text, zhconv::Variant::ZhHans);
-                han_pieces.push(Some(han::segment(&simplified, prev_number, dict)));
+                han_pieces.push(Some(if ty == NameType::Person {
+                    han::person_pieces(&simplified, &s.text)
+                } else {
+                    han::segment(&simplified, &s.text, prev_number, dict)
+                }));
             } else {
                 han_pieces.push(None);
             }
@@ -275,7 +279,7 @@ fn han_variants(p: &Prepared, order: &[usize]) -> Vec<(Option<HanAlt>, bool)> {
                     for (ci, rc) in chars.iter().enumerate() {
                         has_u |= rc.primary.contains('ü');
                         for r in rc.curated.iter() {
-                            curated.push((Some(HanAlt::Char { seg: si, piece: pi, ch: ci, reading: &**r }), false));
+                            curated.push((Some(HanAlt::Char { seg: si, piece: pi, ch: ci, reading: r }), false));
                         }
                         for &r in &rc.others {
                             others.push((Some(HanAlt::Char { seg: si, piece: pi, ch: ci, reading: r }), false));
@@ -370,7 +374,7 @@ pub(crate) fn analyze_name(raw: &str, ty: NameType) -> Vec<NameForm> {
     if !segs.iter().any(|s| s.kind == SegKind::Word) {
         return Vec::new();
     }
-    let p = Prepared::new(segs);
+    let p = Prepared::new(segs, ty);
     let natural: Vec<usize> = (0..p.segs.len()).filter(|&i| p.segs[i].kind != SegKind::Comma).collect();
     let mut forms = Vec::with_capacity(2);
     match ty {
@@ -713,6 +717,20 @@ mod tests {
         let f = primary("Foo, Inc.", NameType::Organization);
         assert_eq!(f.origin, FormOrigin::Latin);
         assert_eq!(texts(&f), ["foo", "corp"]);
+    }
+
+    #[test]
+    fn han_persons() {
+        let f = primary("陈周乾", NameType::Person);
+        assert_eq!(texts(&f), ["chen", "zhouqian"]);
+        assert_eq!(f.origin, FormOrigin::Pinyin);
+        // Traditional input, surname readings, compound surnames.
+        assert_eq!(texts(&primary("陳周乾", NameType::Person)), ["chen", "zhouqian"]);
+        assert_eq!(texts(&primary("单田芳", NameType::Person)), ["shan", "tianfang"]);
+        assert_eq!(texts(&primary("欧阳修", NameType::Person)), ["ouyang", "xiu"]);
+        // No company dictionary in person names: 高新 is Gao Xin.
+        assert_eq!(texts(&primary("高新", NameType::Person)), ["gao", "xin"]);
+        assert!(primary("高新", NameType::Person).tokens.iter().all(|t| t.class == W));
     }
 
     #[test]

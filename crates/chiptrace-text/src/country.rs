@@ -55,6 +55,12 @@ fn countries() -> &'static Countries {
     })
 }
 
+/// True if `token` is, on its own, the name of a country ("china",
+/// "singapore", "uae").
+pub(crate) fn is_country_word(token: &str) -> bool {
+    !token.is_empty() && !token.contains(' ') && countries().names.contains_key(token)
+}
+
 /// Number of (codes, names) known.
 pub(crate) fn table_size() -> (usize, usize) {
     let c = countries();
@@ -65,10 +71,11 @@ pub(crate) fn table_size() -> (usize, usize) {
 pub(crate) fn country_code(s: &str) -> Option<&'static str> {
     let c = countries();
     let t = s.trim();
-    if (2..=3).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_alphabetic()) {
-        if let Some(&a2) = c.codes.get(&t.to_ascii_lowercase()) {
-            return Some(a2);
-        }
+    if (2..=3).contains(&t.len())
+        && t.bytes().all(|b| b.is_ascii_alphabetic())
+        && let Some(&a2) = c.codes.get(&t.to_ascii_lowercase())
+    {
+        return Some(a2);
     }
     if t.len() > 200 {
         return None;

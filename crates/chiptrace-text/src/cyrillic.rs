@@ -174,7 +174,8 @@ pub(crate) fn translit_word(word: &str, scheme: CyrillicScheme, lang: Lang, out:
         };
         if let Some(cells) = over.or_else(|| t.base.get(&c)) {
             let cell = &cells[idx];
-            let start = prev.is_none_or(|p| !p.is_alphabetic());
+            // Words hold letters and digits only: a word starts after a digit too.
+            let start = prev.is_none_or(|p| p.is_ascii_digit());
             let text = match &cell.alt {
                 Some((alt, Ctx::Start)) if start => alt,
                 Some((alt, Ctx::StartOrVowel)) if start || prev.is_some_and(is_soft_context) => alt,

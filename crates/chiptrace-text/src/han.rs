@@ -34,25 +34,48 @@ pub(crate) fn has_han(s: &str) -> bool {
     s.chars().any(|c| !c.is_ascii() && c.script() == Script::Han)
 }
 
-fn readings_table() -> &'static FxHashMap<char, Box<[Box<str>]>> {
-    static T: OnceLock<FxHashMap<char, Box<[Box<str>]>>> = OnceLock::new();
+#[derive(Default)]
+struct Readings {
+    chars: FxHashMap<char, Box<[Box<str>]>>,
+    /// Surname readings, keyed by one- or two-character surnames.
+    surnames: FxHashMap<Box<str>, Box<str>>,
+}
+
+fn readings() -> &'static Readings {
+    static T: OnceLock<Readings> = OnceLock::new();
     T.get_or_init(|| {
-        let mut m = FxHashMap::default();
+        let mut r = Readings::default();
+        let mut surnames = false;
         for line in tables::data_lines(tables::HAN_READINGS) {
+            if line.starts_with('[') {
+                surnames = line == "[surnames]";
+                continue;
+            }
             let mut it = line.split_whitespace();
-            let Some(c) = it.next().and_then(|c| c.chars().next()) else { continue };
+            let Some(key) = it.next() else { continue };
+            if surnames {
+                if let Some(reading) = it.next() {
+                    r.surnames.insert(key.into(), reading.into());
+                }
+                continue;
+            }
+            let Some(c) = key.chars().next() else { continue };
             let rs: Box<[Box<str>]> = it.map(Into::into).collect();
             if !rs.is_empty() {
-                m.insert(c, rs);
+                r.chars.insert(c, rs);
             }
         }
-        m
+        r
     })
 }
 
-/// Number of characters with curated readings.
+fn readings_table() -> &'static FxHashMap<char, Box<[Box<str>]>> {
+    &readings().chars
+}
+
+/// Number of characters and surnames with curated readings.
 pub(crate) fn readings_table_size() -> usize {
-    readings_table().len()
+    readings().chars.len() + readings().surnames.len()
 }
 
 /// The readings of one character of a pinyin run.
@@ -64,6 +87,18 @@ pub(crate) struct RunChar {
     pub curated: &'static [Box<str>],
     /// Other readings known to the `pinyin` crate (tried last).
     pub others: Vec<&'static str>,
+}
+
+/// Readings of a character that was `orig` before traditional → simplified
+/// conversion. Simplification merges characters that read differently (乾
+/// "qian" and 干 "gan" both become 干; 髮 and 發 become 发), so the curated
+/// table is consulted for both, and the `pinyin` crate for the original.
+fn char_readings_of(simplified: char, orig: char) -> RunChar {
+    let t = readings_table();
+    if let Some(rs) = t.get(&simplified).or_else(|| t.get(&orig)) {
+        return RunChar { primary: &rs[0], curated: &rs[1..], others: Vec::new() };
+    }
+    char_readings(orig)
 }
 
 fn char_readings(c: char) -> RunChar {
@@ -191,10 +226,55 @@ fn parse_numeral(cs: &[char]) -> Option<String> {
     }
 }
 
-/// Segment one simplified Han word. `prev_number`: the segment before it was
-/// a number in digits ("38所").
-pub(crate) fn segment(text: &str, prev_number: bool, dict: &'static HanDict) -> Vec<Piece> {
+/// A Han person name: no dictionary (a person called 高新 is not "high
+/// technology"); a name of 2-4 characters is split into surname (one
+/// character, or a listed compound surname) and given name, each one Word,
+/// the surname read with its surname reading.
+pub(crate) fn person_pieces(text: &str, orig: &str) -> Vec<Piece> {
     let chars: Vec<char> = text.chars().collect();
+    let n = chars.len();
+    let orig = original_chars(&chars, orig);
+    if !(2..=4).contains(&n) {
+        return vec![Piece::Run(chars.iter().zip(&orig).map(|(&c, &o)| char_readings_of(c, o)).collect())];
+    }
+    let r = readings();
+    let compound: String = chars[..2].iter().collect();
+    let (sn, compound_reading) = match r.surnames.get(compound.as_str()) {
+        Some(rd) if n >= 3 => (2, Some(&**rd)),
+        _ => (1, None),
+    };
+    let surname: Vec<RunChar> = match compound_reading {
+        // One "char" carrying the whole compound reading, then nothing.
+        Some(rd) => vec![RunChar { primary: rd, curated: &[], others: Vec::new() }],
+        None => {
+            let c = chars[0];
+            let mut rc = char_readings_of(c, orig[0]);
+            let mut key = [0u8; 4];
+            if let Some(rd) = r.surnames.get(&*c.encode_utf8(&mut key)) {
+                // The general reading becomes the alternative.
+                rc = RunChar { primary: rd, curated: rc.curated, others: vec![rc.primary] };
+                rc.others.retain(|o| *o != rc.primary);
+            }
+            vec![rc]
+        }
+    };
+    let given: Vec<RunChar> = chars[sn..].iter().zip(&orig[sn..]).map(|(&c, &o)| char_readings_of(c, o)).collect();
+    vec![Piece::Run(surname), Piece::Run(given)]
+}
+
+/// The characters of `orig` (before simplification) aligned with `chars`,
+/// or `chars` itself when the conversion changed the length.
+fn original_chars(chars: &[char], orig: &str) -> Vec<char> {
+    let o: Vec<char> = orig.chars().collect();
+    if o.len() == chars.len() { o } else { chars.to_vec() }
+}
+
+/// Segment one simplified Han word (`orig`: the same word before
+/// simplification, for readings). `prev_number`: the segment before it was
+/// a number in digits ("38所").
+pub(crate) fn segment(text: &str, orig: &str, prev_number: bool, dict: &'static HanDict) -> Vec<Piece> {
+    let chars: Vec<char> = text.chars().collect();
+    let orig = original_chars(&chars, orig);
     let offs: Vec<usize> = text.char_indices().map(|(i, _)| i).chain(std::iter::once(text.len())).collect();
     let n = chars.len();
     let slice = |a: usize, b: usize| &text[offs[a]..offs[b]];
@@ -272,7 +352,7 @@ pub(crate) fn segment(text: &str, prev_number: bool, dict: &'static HanDict) -> 
             (i, after_number, after_place) = (i + len, false, false);
             continue;
         }
-        run.push(char_readings(c));
+        run.push(char_readings_of(c, orig[i]));
         (i, after_number, after_place) = (i + 1, false, false);
     }
     flush(&mut run, &mut pieces);

@@ -216,6 +216,8 @@ pub(crate) struct Lexicon {
     pub titles: PhraseMap,
     pub vessels: PhraseMap,
     pub han: HanDict,
+    /// Latin tokens of the Han place table ("shenzhen", "hong", "kong").
+    pub places: rustc_hash::FxHashSet<Box<str>>,
     /// Keys that two table lines map to different outputs (must stay empty;
     /// checked by a test).
     pub conflicts: Vec<String>,
@@ -425,6 +427,15 @@ impl Lexicon {
             let rest = rest.trim();
             match section {
                 "places" => {
+                    let multi: Vec<&str> = rest.split('/').map(str::trim).collect();
+                    for v in &multi {
+                        let words: Vec<&str> = v.split_whitespace().collect();
+                        // "new territories", "tsuen wan": only whole one-word
+                        // names and the halves of Hong Kong count as places.
+                        if words.len() == 1 || *v == "hong kong" {
+                            self.places.extend(words.iter().map(|w| Box::<str>::from(w.to_ascii_lowercase())));
+                        }
+                    }
                     let mut variants = rest.split('/').map(|v| words_out(v, TokenClass::Word));
                     let Some(primary) = variants.next() else { continue };
                     let e = HanEntry { outs: primary, alts: variants.collect(), place: true };

@@ -140,6 +140,21 @@ pub enum NameType {
     Any,
 }
 
+/// True if `token` (a lower-case token text) is a place name: a Chinese
+/// province or city from the Han place table ("shenzhen", "beijing", "hong",
+/// "kong", "taipei") or a one-word country name ("china", "singapore",
+/// "uae"). The scorer weights places low: "Shenzhen X" and "X" are usually
+/// the same company, while a missing brand word is not.
+///
+/// ```
+/// assert!(chiptrace_text::is_place("shenzhen"));
+/// assert!(chiptrace_text::is_place("singapore"));
+/// assert!(!chiptrace_text::is_place("huawei"));
+/// ```
+pub fn is_place(token: &str) -> bool {
+    lexicon::Lexicon::get().places.contains(token) || country::is_country_word(token)
+}
+
 /// Sizes of the built-in tables, for reports and diagnostics.
 ///
 /// "Aliases" count the entries as written in the tables; "keys" count the

@@ -196,6 +196,18 @@ fn push_char(out: &mut Vec<NChar>, c: char) {
         out.push(NChar { c: c.to_ascii_lowercase(), hg: None, cls });
         return;
     }
+    // Fast paths for the two most common non-ASCII blocks: basic Russian
+    // letters and CJK unified ideographs (no folding subtleties there).
+    if matches!(c, '\u{0410}'..='\u{044F}' | 'ё' | 'Ё') {
+        let hg = homoglyph::latin_twin(c);
+        let l = if c <= '\u{042F}' || c == 'Ё' { c.to_lowercase().next().unwrap_or(c) } else { c };
+        out.push(NChar { c: l, hg, cls: Cls::Letter(Sc::Cyrillic) });
+        return;
+    }
+    if matches!(c, '\u{4E00}'..='\u{9FFF}') {
+        out.push(NChar { c, hg: None, cls: Cls::Letter(Sc::Han) });
+        return;
+    }
     if is_apostrophe(c) {
         out.push(NChar { c, hg: None, cls: Cls::Apos });
         return;
@@ -374,7 +386,8 @@ fn segment_ascii(s: &[u8], max_words: usize) -> Vec<Seg> {
     let finish = |word: &mut Vec<u8>, segs: &mut Vec<Seg>, words: &mut usize| {
         if !word.is_empty() {
             // Only ASCII alphanumerics were pushed.
-            let text: String = word.iter().map(|&b| b as char).collect();
+            let mut text = String::with_capacity(word.len());
+            text.extend(word.iter().map(|&b| b as char));
             segs.push(Seg { kind: SegKind::Word, text, hg: None, script: WordScript::Latin, all_confusable: false });
             word.clear();
             *words += 1;
@@ -390,7 +403,7 @@ fn segment_ascii(s: &[u8], max_words: usize) -> Vec<Seg> {
                 last_is_letter = b.is_ascii_alphabetic();
             }
             b'\'' | b'`' => {
-                if !(!word.is_empty() && alnum(i + 1)) {
+                if word.is_empty() || !alnum(i + 1) {
                     finish(&mut word, &mut segs, &mut words);
                     group_len = 0;
                 }

@@ -56,7 +56,9 @@ struct CslRecord {
 pub(crate) fn source_code(source: &str) -> String {
     let code = source
         .rfind('(')
-        .and_then(|open| source[open + 1..].find(')').map(|close| &source[open + 1..open + 1 + close]))
+        .and_then(|open| {
+            source[open + 1..].find(')').map(|close| &source[open + 1..open + 1 + close])
+        })
         .map(str::trim)
         .unwrap_or("");
     match code.to_ascii_uppercase().as_str() {
@@ -67,7 +69,9 @@ pub(crate) fn source_code(source: &str) -> String {
         "SDN" => "us_ofac_sdn".to_string(),
         "ISN" => "us_state_isn".to_string(),
         "DTC" => "us_state_dtc".to_string(),
-        c @ ("SSI" | "PLC" | "FSE" | "CAP" | "CMIC" | "MBS") => format!("us_ofac_{}", c.to_ascii_lowercase()),
+        c @ ("SSI" | "PLC" | "FSE" | "CAP" | "CMIC" | "MBS") => {
+            format!("us_ofac_{}", c.to_ascii_lowercase())
+        }
         "" => {
             let s = slug(source);
             if s.is_empty() { "us_csl".to_string() } else { format!("us_csl_{s}") }
@@ -123,7 +127,9 @@ fn multi(cell: &str) -> Vec<String> {
 /// `type, number, country`; the 2019 layout `country, number, type`.
 fn parse_id_item(item: &str, type_first: bool) -> CslId {
     let parts: Vec<&str> = item.split(", ").map(str::trim).collect();
-    let is_cc = |s: &str| s.len() == 2 && s.bytes().all(|b| b.is_ascii_uppercase()) && crate::country::is_alpha2(s);
+    let is_cc = |s: &str| {
+        s.len() == 2 && s.bytes().all(|b| b.is_ascii_uppercase()) && crate::country::is_alpha2(s)
+    };
     if parts.len() == 1 {
         return CslId { kind: "id".into(), number: parts[0].to_string(), country: None };
     }
@@ -221,7 +227,7 @@ fn to_raw(rec: CslRecord, raw_value: Value) -> std::result::Result<RawEntry, Str
             if id.kind.eq_ignore_ascii_case("gender") {
                 person_hint = true;
             }
-            raw.remark(format!("{} {}", id.kind.trim(), id.number).trim().to_string());
+            raw.remark(format!("{} {}", id.kind.trim(), id.number).trim());
             continue;
         }
         let mut kind = super::ofac_remarks::identifier_kind(&id.kind);
@@ -258,9 +264,12 @@ fn to_raw(rec: CslRecord, raw_value: Value) -> std::result::Result<RawEntry, Str
 
 pub(crate) fn parse_csv(text: &str, sink: &mut Sink) -> Result<()> {
     let path = sink.path.clone();
-    let mut rdr = csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(text.as_bytes());
+    let mut rdr =
+        csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(text.as_bytes());
     let headers: Vec<String> = match rdr.headers() {
-        Ok(h) => h.iter().map(|s| s.trim().trim_start_matches('\u{feff}').to_ascii_lowercase()).collect(),
+        Ok(h) => {
+            h.iter().map(|s| s.trim().trim_start_matches('\u{feff}').to_ascii_lowercase()).collect()
+        }
         Err(e) => return Err(malformed(&path, Some(1), format!("unreadable CSV header: {e}"))),
     };
     let col = |name: &str| headers.iter().position(|h| h == name);
@@ -269,27 +278,37 @@ pub(crate) fn parse_csv(text: &str, sink: &mut Sink) -> Result<()> {
         return Err(malformed(
             &path,
             Some(1),
-            format!("not a CSL file: missing column(s) {} (header: {})", missing.join(", "), headers.join(",")),
+            format!(
+                "not a CSL file: missing column(s) {} (header: {})",
+                missing.join(", "),
+                headers.join(",")
+            ),
         ));
     }
     // The current layout (with `_id`) writes ids as "type, number, country".
     let type_first = col("_id").is_some();
     let mut rec = csv::StringRecord::new();
+    let mut lines = crate::text::LineCounter::new(text);
     let mut errors_in_a_row = 0;
     loop {
         match rdr.read_record(&mut rec) {
             Ok(false) => break,
             Ok(true) => {
                 errors_in_a_row = 0;
-                let line = rec.position().map(|p| p.line());
+                let line = rec.position().map(|p| lines.record(p.byte()));
                 if rec.iter().all(|f| f.trim().is_empty()) {
                     continue;
                 }
                 if rec.len() != headers.len() {
-                    sink.bad(line, format!("expected {} columns, found {}", headers.len(), rec.len()))?;
+                    sink.bad(
+                        line,
+                        format!("expected {} columns, found {}", headers.len(), rec.len()),
+                    )?;
                     continue;
                 }
-                if let Some((i, f)) = rec.iter().enumerate().find(|(_, f)| f.len() > sink.opts().max_field_bytes) {
+                if let Some((i, f)) =
+                    rec.iter().enumerate().find(|(_, f)| f.len() > sink.opts().max_field_bytes)
+                {
                     let msg = format!(
                         "field `{}` is {} bytes, over the limit of {} bytes",
                         headers[i],
@@ -300,7 +319,10 @@ pub(crate) fn parse_csv(text: &str, sink: &mut Sink) -> Result<()> {
                     continue;
                 }
                 let get = |name: &str| -> Option<String> {
-                    col(name).and_then(|i| rec.get(i)).map(crate::text::squash).filter(|s| !s.is_empty())
+                    col(name)
+                        .and_then(|i| rec.get(i))
+                        .map(crate::text::squash)
+                        .filter(|s| !s.is_empty())
                 };
                 let r = CslRecord {
                     source: get("source").unwrap_or_default(),
@@ -334,7 +356,10 @@ pub(crate) fn parse_csv(text: &str, sink: &mut Sink) -> Result<()> {
                 let mut obj = Map::new();
                 for (i, h) in headers.iter().enumerate() {
                     let v = rec.get(i).unwrap_or("");
-                    obj.insert(h.clone(), if v.is_empty() { Value::Null } else { Value::String(v.to_string()) });
+                    obj.insert(
+                        h.clone(),
+                        if v.is_empty() { Value::Null } else { Value::String(v.to_string()) },
+                    );
                 }
                 match to_raw(r, Value::Object(obj)) {
                     Ok(raw) => sink.accept(raw, line)?,
@@ -342,7 +367,7 @@ pub(crate) fn parse_csv(text: &str, sink: &mut Sink) -> Result<()> {
                 }
             }
             Err(e) => {
-                let line = e.position().map(|p| p.line());
+                let line = e.position().map(|p| lines.record(p.byte()));
                 sink.bad(line, format!("unreadable CSV record: {e}"))?;
                 errors_in_a_row += 1;
                 if errors_in_a_row > 1000 {
@@ -385,10 +410,11 @@ fn json_record(o: &Map<String, Value>) -> CslRecord {
                     Value::Object(m) => {
                         let get = |k: &str| m.get(k).and_then(as_text);
                         let country = get("country");
-                        let parts: Vec<String> = ["address", "city", "state", "postal_code", "country"]
-                            .iter()
-                            .filter_map(|k| get(k))
-                            .collect();
+                        let parts: Vec<String> =
+                            ["address", "city", "state", "postal_code", "country"]
+                                .iter()
+                                .filter_map(|k| get(k))
+                                .collect();
                         if !parts.is_empty() {
                             addresses.push((parts.join(", "), country));
                         }
@@ -462,9 +488,21 @@ pub(crate) fn parse_json(text: &str, sink: &mut Sink) -> Result<()> {
         Value::Array(a) => (a, json_element_lines(text, None)),
         Value::Object(mut o) => match o.remove("results") {
             Some(Value::Array(a)) => (a, json_element_lines(text, Some("results"))),
-            _ => return Err(malformed(&sink.path, Some(1), "no `results` array (not a CSL API response)")),
+            _ => {
+                return Err(malformed(
+                    &sink.path,
+                    Some(1),
+                    "no `results` array (not a CSL API response)",
+                ));
+            }
         },
-        _ => return Err(malformed(&sink.path, Some(1), "expected a JSON object with `results` or an array")),
+        _ => {
+            return Err(malformed(
+                &sink.path,
+                Some(1),
+                "expected a JSON object with `results` or an array",
+            ));
+        }
     };
     let max = sink.opts().max_field_bytes;
     for (i, item) in items.into_iter().enumerate() {
@@ -499,30 +537,58 @@ fn longest_field(o: &Map<String, Value>) -> Option<(String, usize)> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // a failing unwrap is a failing test
 mod tests {
     use super::*;
 
     #[test]
     fn sources() {
-        assert_eq!(source_code("Entity List (EL) - Bureau of Industry and Security"), "us_bis_entity_list");
-        assert_eq!(source_code("Denied Persons List (DPL) - Bureau of Industry and Security"), "us_bis_dpl");
-        assert_eq!(source_code("Unverified List (UVL) - Bureau of Industry and Security"), "us_bis_uvl");
-        assert_eq!(source_code("Sectoral Sanctions Identifications List (SSI) - Treasury Department"), "us_ofac_ssi");
+        assert_eq!(
+            source_code("Entity List (EL) - Bureau of Industry and Security"),
+            "us_bis_entity_list"
+        );
+        assert_eq!(
+            source_code("Denied Persons List (DPL) - Bureau of Industry and Security"),
+            "us_bis_dpl"
+        );
+        assert_eq!(
+            source_code("Unverified List (UVL) - Bureau of Industry and Security"),
+            "us_bis_uvl"
+        );
+        assert_eq!(
+            source_code("Sectoral Sanctions Identifications List (SSI) - Treasury Department"),
+            "us_ofac_ssi"
+        );
         assert_eq!(source_code("Capta List (CAP) - Treasury Department"), "us_ofac_cap");
         assert_eq!(source_code("ITAR Debarred (DTC) - State Department"), "us_state_dtc");
-        assert_eq!(source_code("Nonproliferation Sanctions (ISN) - State Department"), "us_state_isn");
+        assert_eq!(
+            source_code("Nonproliferation Sanctions (ISN) - State Department"),
+            "us_state_isn"
+        );
         assert_eq!(source_code("Something New (XYZ) - Dept"), "us_xyz");
     }
 
     #[test]
     fn id_items() {
         let a = parse_id_item("Passport, 836238033, KP", true);
-        assert_eq!((a.kind.as_str(), a.number.as_str(), a.country.as_deref()), ("Passport", "836238033", Some("KP")));
+        assert_eq!(
+            (a.kind.as_str(), a.number.as_str(), a.country.as_deref()),
+            ("Passport", "836238033", Some("KP"))
+        );
         let b = parse_id_item("US, 80-0890696, Tax ID No.", false);
-        assert_eq!((b.kind.as_str(), b.number.as_str(), b.country.as_deref()), ("Tax ID No.", "80-0890696", Some("US")));
+        assert_eq!(
+            (b.kind.as_str(), b.number.as_str(), b.country.as_deref()),
+            ("Tax ID No.", "80-0890696", Some("US"))
+        );
         let c = parse_id_item("IMO 8898831, Vessel Registration Identification", false);
-        assert_eq!((c.kind.as_str(), c.number.as_str()), ("Vessel Registration Identification", "IMO 8898831"));
-        let d = parse_id_item("Secondary sanctions risk:, North Korea Sanctions Regulations, sections 510.201 and 510.210", true);
+        assert_eq!(
+            (c.kind.as_str(), c.number.as_str()),
+            ("Vessel Registration Identification", "IMO 8898831")
+        );
+        let d = parse_id_item(
+            "Secondary sanctions risk:, North Korea Sanctions Regulations, sections 510.201 and 510.210",
+            true,
+        );
         assert_eq!(d.kind, "Secondary sanctions risk:");
         assert!(is_informational(&d.kind));
     }

@@ -27,7 +27,10 @@ pub(crate) fn parse(text: &str, mapping: &CustomCsvMapping, sink: &mut Sink) -> 
     // Resolve every mapped column up front: a typo in the mapping is a user
     // error that must name the column and show what the header does hold.
     let find = |col: &str| -> Option<usize> {
-        headers.iter().position(|h| h == col).or_else(|| headers.iter().position(|h| h.eq_ignore_ascii_case(col.trim())))
+        headers
+            .iter()
+            .position(|h| h == col)
+            .or_else(|| headers.iter().position(|h| h.eq_ignore_ascii_case(col.trim())))
     };
     let mut idx = std::collections::HashMap::new();
     for (field, col) in mapping.columns() {
@@ -50,21 +53,27 @@ pub(crate) fn parse(text: &str, mapping: &CustomCsvMapping, sink: &mut Sink) -> 
         s.split(sep).map(|x| x.trim().to_string()).filter(|x| !x.is_empty()).collect()
     };
     let mut rec = csv::StringRecord::new();
+    let mut lines = crate::text::LineCounter::new(text);
     let mut errors_in_a_row = 0;
     loop {
         match rdr.read_record(&mut rec) {
             Ok(false) => break,
             Ok(true) => {
                 errors_in_a_row = 0;
-                let line = rec.position().map(|p| p.line());
+                let line = rec.position().map(|p| lines.record(p.byte()));
                 if rec.iter().all(|f| f.trim().is_empty()) {
                     continue;
                 }
                 if rec.len() != headers.len() {
-                    sink.bad(line, format!("expected {} columns, found {}", headers.len(), rec.len()))?;
+                    sink.bad(
+                        line,
+                        format!("expected {} columns, found {}", headers.len(), rec.len()),
+                    )?;
                     continue;
                 }
-                if let Some((i, f)) = rec.iter().enumerate().find(|(_, f)| f.len() > sink.opts().max_field_bytes) {
+                if let Some((i, f)) =
+                    rec.iter().enumerate().find(|(_, f)| f.len() > sink.opts().max_field_bytes)
+                {
                     let msg = format!(
                         "field `{}` is {} bytes, over the limit of {} bytes",
                         headers[i],
@@ -75,7 +84,10 @@ pub(crate) fn parse(text: &str, mapping: &CustomCsvMapping, sink: &mut Sink) -> 
                     continue;
                 }
                 let get = |field: &str| -> Option<String> {
-                    idx.get(field).and_then(|&i| rec.get(i)).map(crate::text::squash).filter(|s| !s.is_empty())
+                    idx.get(field)
+                        .and_then(|&i| rec.get(i))
+                        .map(crate::text::squash)
+                        .filter(|s| !s.is_empty())
                 };
                 let list = match &mapping.list {
                     ListCode::FileStem => stem.clone(),
@@ -95,7 +107,11 @@ pub(crate) fn parse(text: &str, mapping: &CustomCsvMapping, sink: &mut Sink) -> 
                 }
                 if let Some(a) = get("aliases") {
                     for alias in split(&a) {
-                        let parts = split_name_field(&clean_alias(&alias), NameKind::Alias, Some("aliases"));
+                        let parts = split_name_field(
+                            &clean_alias(&alias),
+                            NameKind::Alias,
+                            Some("aliases"),
+                        );
                         raw.names.extend(parts.names);
                     }
                 }
@@ -146,13 +162,16 @@ pub(crate) fn parse(text: &str, mapping: &CustomCsvMapping, sink: &mut Sink) -> 
                 let mut obj = Map::new();
                 for (i, h) in headers.iter().enumerate() {
                     let v = rec.get(i).unwrap_or("");
-                    obj.insert(h.clone(), if v.is_empty() { Value::Null } else { Value::String(v.to_string()) });
+                    obj.insert(
+                        h.clone(),
+                        if v.is_empty() { Value::Null } else { Value::String(v.to_string()) },
+                    );
                 }
                 raw.raw = Value::Object(obj);
                 sink.accept(raw, line)?;
             }
             Err(e) => {
-                let line = e.position().map(|p| p.line());
+                let line = e.position().map(|p| lines.record(p.byte()));
                 sink.bad(line, format!("unreadable CSV record: {e}"))?;
                 errors_in_a_row += 1;
                 if errors_in_a_row > 1000 {

@@ -74,7 +74,10 @@ pub(crate) fn parse(text: &str, sink: &mut Sink) -> Result<()> {
             continue;
         }
         if l.len() > max.saturating_mul(16) {
-            sink.bad(Some(line_no), format!("line is {} bytes, far over the field limit", l.len()))?;
+            sink.bad(
+                Some(line_no),
+                format!("line is {} bytes, far over the field limit", l.len()),
+            )?;
             continue;
         }
         let v: Value = match serde_json::from_str(l) {
@@ -89,21 +92,22 @@ pub(crate) fn parse(text: &str, sink: &mut Sink) -> Result<()> {
             continue;
         };
         parsed_any = true;
-        if o.get("schema").and_then(Value::as_str) == Some("Address") {
-            if let (Some(id), Some(props)) =
-                (o.get("id").and_then(Value::as_str), o.get("properties").and_then(Value::as_object))
-            {
-                let full = strings(props, "full").next().map(str::to_string).or_else(|| {
-                    let parts: Vec<&str> = ["street", "city", "postalCode", "region"]
-                        .iter()
-                        .flat_map(|k| strings(props, k).next())
-                        .collect();
-                    (!parts.is_empty()).then(|| parts.join(", "))
-                });
-                if let Some(full) = full {
-                    let country = strings(props, "country").next().map(str::to_string);
-                    address_entities.insert(id.to_string(), (full, country));
-                }
+        if o.get("schema").and_then(Value::as_str) == Some("Address")
+            && let (Some(id), Some(props)) = (
+                o.get("id").and_then(Value::as_str),
+                o.get("properties").and_then(Value::as_object),
+            )
+        {
+            let full = strings(props, "full").next().map(str::to_string).or_else(|| {
+                let parts: Vec<&str> = ["street", "city", "postalCode", "region"]
+                    .iter()
+                    .flat_map(|k| strings(props, k).next())
+                    .collect();
+                (!parts.is_empty()).then(|| parts.join(", "))
+            });
+            if let Some(full) = full {
+                let country = strings(props, "country").next().map(str::to_string);
+                address_entities.insert(id.to_string(), (full, country));
             }
         }
         records.push((line_no, o));
@@ -124,11 +128,20 @@ pub(crate) fn parse(text: &str, sink: &mut Sink) -> Result<()> {
         let props = o.get("properties").and_then(Value::as_object).cloned().unwrap_or_default();
         if let Some((k, len)) = props
             .iter()
-            .flat_map(|(k, v)| v.as_array().into_iter().flatten().filter_map(Value::as_str).map(move |s| (k, s.len())))
+            .flat_map(|(k, v)| {
+                v.as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Value::as_str)
+                    .map(move |s| (k, s.len()))
+            })
             .max_by_key(|(_, l)| *l)
             .filter(|(_, l)| *l > max)
         {
-            sink.bad(Some(line), format!("property `{k}` is {len} bytes, over the limit of {max} bytes"))?;
+            sink.bad(
+                Some(line),
+                format!("property `{k}` is {len} bytes, over the limit of {max} bytes"),
+            )?;
             continue;
         }
         let list = o
@@ -155,7 +168,8 @@ pub(crate) fn parse(text: &str, sink: &mut Sink) -> Result<()> {
                 raw.name(n, kind, Some(prop));
             }
         }
-        for prop in ["country", "nationality", "citizenship", "jurisdiction", "mainCountry", "flag"] {
+        for prop in ["country", "nationality", "citizenship", "jurisdiction", "mainCountry", "flag"]
+        {
             for c in strings(&props, prop) {
                 raw.country(c);
             }
@@ -169,7 +183,10 @@ pub(crate) fn parse(text: &str, sink: &mut Sink) -> Result<()> {
                 if let Some(c) = code {
                     raw.countries.push(c.to_string());
                 }
-                raw.addresses.push(Address { full: crate::text::squash(full), country: code.map(str::to_string) });
+                raw.addresses.push(Address {
+                    full: crate::text::squash(full),
+                    country: code.map(str::to_string),
+                });
             }
         }
         for d in strings(&props, "birthDate") {

@@ -47,7 +47,11 @@ fn str_field<'a>(e: &'a serde_json::Map<String, Value>, key: &str) -> Option<&'a
 pub(crate) fn parse(text: &str, sink: &mut Sink) -> Result<()> {
     let doc: Value = serde_json::from_str(text).map_err(|e| json_error(&sink.path, &e))?;
     let Value::Object(mut obj) = doc else {
-        return Err(malformed(&sink.path, Some(1), "expected a JSON object with `list_id` and `entities`"));
+        return Err(malformed(
+            &sink.path,
+            Some(1),
+            "expected a JSON object with `list_id` and `entities`",
+        ));
     };
     let Some(Value::Array(entities)) = obj.remove("entities") else {
         return Err(malformed(&sink.path, Some(1), "no `entities` array"));
@@ -82,7 +86,9 @@ fn entity(
     let name = match e.get("name") {
         Some(Value::String(s)) => s.as_str(),
         Some(Value::Null) | None => return Err("missing `name`".to_string()),
-        Some(other) => return Err(format!("`name` is not a string: {}", crate::validate::describe(other))),
+        Some(other) => {
+            return Err(format!("`name` is not a string: {}", crate::validate::describe(other)));
+        }
     };
     sink.check_len("name", name)?;
     for (k, v) in e {
@@ -94,7 +100,8 @@ fn entity(
 
     let country_text = str_field(e, "country");
     let country = country_text.and_then(|c| {
-        crate::country::country_code(c).or_else(|| crate::country::countries_in_text(c).first().copied())
+        crate::country::country_code(c)
+            .or_else(|| crate::country::countries_in_text(c).first().copied())
     });
     if let Some(c) = country_text {
         raw.country(c);
@@ -180,12 +187,16 @@ pub(crate) fn split_and_list(address: &str) -> Vec<String> {
 }
 
 fn strip_see_notes(a: &str) -> String {
-    let mut s = a.to_string();
-    while let Some(open) = s.to_ascii_lowercase().find("(see ") {
-        let close = s[open..].find(')').map(|c| open + c + 1).unwrap_or(s.len());
-        s.replace_range(open..close, "");
+    let lower = a.to_ascii_lowercase();
+    let mut out = String::with_capacity(a.len());
+    let mut pos = 0;
+    while let Some(rel) = lower[pos..].find("(see ") {
+        let open = pos + rel;
+        out.push_str(&a[pos..open]);
+        pos = a[open..].find(')').map(|c| open + c + 1).unwrap_or(a.len());
     }
-    crate::text::squash(&s).trim_end_matches(['.', ',', ';', ' ']).to_string()
+    out.push_str(&a[pos..]);
+    crate::text::squash(&out).trim_end_matches(['.', ',', ';', ' ']).to_string()
 }
 
 /// Facts in the `notes` of the non-EL lists: "Date of birth: October, 1983",
@@ -222,6 +233,7 @@ fn notes_facts(notes: &str, raw: &mut RawEntry) -> bool {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // a failing unwrap is a failing test
 mod tests {
     use super::*;
 
@@ -236,9 +248,14 @@ mod tests {
     #[test]
     fn address_split() {
         assert_eq!(
-            split_and_list("501, 5th Floor, Kabul, Afghanistan; and Flat No. 41, Kabul, Afghanistan. (See alternate addresses under Pakistan)."),
+            split_and_list(
+                "501, 5th Floor, Kabul, Afghanistan; and Flat No. 41, Kabul, Afghanistan. (See alternate addresses under Pakistan)."
+            ),
             vec!["501, 5th Floor, Kabul, Afghanistan", "Flat No. 41, Kabul, Afghanistan"]
         );
-        assert_eq!(split_and_list("1 A Road, Kowloon, Hong Kong; 2 B Road, Hong Kong"), vec!["1 A Road, Kowloon, Hong Kong", "2 B Road, Hong Kong"]);
+        assert_eq!(
+            split_and_list("1 A Road, Kowloon, Hong Kong; 2 B Road, Hong Kong"),
+            vec!["1 A Road, Kowloon, Hong Kong", "2 B Road, Hong Kong"]
+        );
     }
 }

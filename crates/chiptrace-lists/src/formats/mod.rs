@@ -73,7 +73,9 @@ pub(crate) fn json_element_lines(text: &str, key: Option<&str>) -> Vec<u64> {
                 if c == b'[' && target.is_none() {
                     let is_target = match key {
                         None => depth == 1,
-                        Some(k) => depth == 2 && text.get(last_string_start..last_string_end) == Some(k),
+                        Some(k) => {
+                            depth == 2 && text.get(last_string_start..last_string_end) == Some(k)
+                        }
                     };
                     if is_target {
                         target = Some(depth);
@@ -126,6 +128,7 @@ pub(crate) fn slug(s: &str) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // a failing unwrap is a failing test
 mod tests {
     use super::*;
 

@@ -70,17 +70,22 @@ fn for_each_record(
     text: &str,
     file: &std::path::Path,
     sink: &mut Sink,
-    mut f: impl FnMut(Option<u64>, &csv::StringRecord, &mut Sink) -> Result<std::result::Result<(), String>>,
+    mut f: impl FnMut(
+        Option<u64>,
+        &csv::StringRecord,
+        &mut Sink,
+    ) -> Result<std::result::Result<(), String>>,
 ) -> Result<()> {
     let mut rdr = reader(text);
     let mut rec = csv::StringRecord::new();
+    let mut lines = crate::text::LineCounter::new(text);
     let mut errors_in_a_row = 0;
     loop {
         match rdr.read_record(&mut rec) {
             Ok(false) => break,
             Ok(true) => {
                 errors_in_a_row = 0;
-                let line = rec.position().map(|p| p.line());
+                let line = rec.position().map(|p| lines.record(p.byte()));
                 if rec.len() == 1 && rec[0].trim().is_empty() {
                     continue; // blank line
                 }
@@ -89,7 +94,7 @@ fn for_each_record(
                 }
             }
             Err(e) => {
-                let line = e.position().map(|p| p.line());
+                let line = e.position().map(|p| lines.record(p.byte()));
                 sink.bad_in(file, line, format!("unreadable CSV record: {e}"))?;
                 errors_in_a_row += 1;
                 if errors_in_a_row > 1000 {
@@ -110,12 +115,21 @@ fn ent_num(s: &str) -> std::result::Result<String, String> {
     }
 }
 
-pub(crate) fn parse(text: &str, list: &str, companions: &Companions, sink: &mut Sink) -> Result<()> {
+pub(crate) fn parse(
+    text: &str,
+    list: &str,
+    companions: &Companions,
+    sink: &mut Sink,
+) -> Result<()> {
     let max = sink.opts().max_field_bytes;
     let too_long = |rec: &csv::StringRecord| -> std::result::Result<(), String> {
         for (i, f) in rec.iter().enumerate() {
             if f.len() > max {
-                return Err(format!("column {} is {} bytes, over the limit of {max} bytes", i + 1, f.len()));
+                return Err(format!(
+                    "column {} is {} bytes, over the limit of {max} bytes",
+                    i + 1,
+                    f.len()
+                ));
             }
         }
         Ok(())
@@ -158,7 +172,10 @@ pub(crate) fn parse(text: &str, list: &str, companions: &Companions, sink: &mut 
     })
 }
 
-fn alt_row(rec: &csv::StringRecord, alts: &mut HashMap<String, Vec<Alt>>) -> std::result::Result<(), String> {
+fn alt_row(
+    rec: &csv::StringRecord,
+    alts: &mut HashMap<String, Vec<Alt>>,
+) -> std::result::Result<(), String> {
     if rec.len() < 4 {
         return Err(format!(
             "expected 5 columns (ent_num, alt_num, alt_type, alt_name, alt_remarks), found {}",
@@ -175,7 +192,10 @@ fn alt_row(rec: &csv::StringRecord, alts: &mut HashMap<String, Vec<Alt>>) -> std
     Ok(())
 }
 
-fn add_row(rec: &csv::StringRecord, adds: &mut HashMap<String, Vec<Add>>) -> std::result::Result<(), String> {
+fn add_row(
+    rec: &csv::StringRecord,
+    adds: &mut HashMap<String, Vec<Add>>,
+) -> std::result::Result<(), String> {
     if rec.len() < 5 {
         return Err(format!(
             "expected 6 columns (ent_num, add_num, address, city/state/postal, country, add_remarks), found {}",
@@ -192,7 +212,10 @@ fn add_row(rec: &csv::StringRecord, adds: &mut HashMap<String, Vec<Add>>) -> std
     Ok(())
 }
 
-fn comment_row(rec: &csv::StringRecord, comments: &mut HashMap<String, String>) -> std::result::Result<(), String> {
+fn comment_row(
+    rec: &csv::StringRecord,
+    comments: &mut HashMap<String, String>,
+) -> std::result::Result<(), String> {
     if rec.len() < 2 {
         return Err(format!("expected 2 columns (ent_num, remarks), found {}", rec.len()));
     }
@@ -264,7 +287,8 @@ fn record(
     if let Some(list) = alts.get(&id) {
         let mut arr = Vec::new();
         for a in list {
-            let weak = a.remarks.as_deref().is_some_and(|r| r.to_ascii_lowercase().contains("weak"));
+            let weak =
+                a.remarks.as_deref().is_some_and(|r| r.to_ascii_lowercase().contains("weak"));
             let kind = match (a.kind.as_str(), weak) {
                 (_, true) => NameKind::Weak,
                 ("fka", _) => NameKind::Former,

@@ -18,7 +18,10 @@ const ID_LABELS: &[(&str, &str)] = &[
     ("Identification Number IMO", "imo"),
     ("Company Number IMO", "imo_company"),
     ("Aircraft Manufacturer's Serial Number (MSN)", "aircraft_msn"),
-    ("Aircraft Construction Number (also called L/N or S/N or F/N)", "aircraft_construction_number"),
+    (
+        "Aircraft Construction Number (also called L/N or S/N or F/N)",
+        "aircraft_construction_number",
+    ),
     ("Aircraft Tail Number", "aircraft_tail_number"),
     ("Economic Register Number (CBLS)", "economic_register_number"),
     ("Central Registration System Number", "central_registration_system_number"),
@@ -87,8 +90,12 @@ pub(crate) fn identifier_kind(label: &str) -> String {
         return "passport".to_string();
     }
     match k.as_str() {
-        "national identification number" | "national id" | "national identity card"
-        | "identity card" | "id card" | "national identity number" => "national_id".to_string(),
+        "national identification number"
+        | "national id"
+        | "national identity card"
+        | "identity card"
+        | "id card"
+        | "national identity number" => "national_id".to_string(),
         "vessel registration identification" | "imo number" => "imo".to_string(),
         _ => k,
     }
@@ -117,7 +124,9 @@ fn apply_item(item: &str, raw: &mut RawEntry) {
     let body = item.strip_prefix("alt. ").unwrap_or(item).trim();
     let lower = body.to_ascii_lowercase();
     // Aliases: a.k.a. 'X' (strong), a.k.a. "X" (weak), f.k.a. 'Y', n.k.a. 'Z'.
-    for (phrase, kind) in [("a.k.a.", NameKind::Alias), ("f.k.a.", NameKind::Former), ("n.k.a.", NameKind::Alias)] {
+    for (phrase, kind) in
+        [("a.k.a.", NameKind::Alias), ("f.k.a.", NameKind::Former), ("n.k.a.", NameKind::Alias)]
+    {
         if let Some(rest) = lower.strip_prefix(phrase) {
             let rest = body[body.len() - rest.len()..].trim().trim_start_matches(',').trim();
             let weak = rest.starts_with('"') || rest.starts_with('“');
@@ -221,6 +230,7 @@ pub(crate) fn value_and_country(rest: &str) -> (String, Option<String>) {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // a failing unwrap is a failing test
 mod tests {
     use super::*;
 
@@ -233,13 +243,21 @@ mod tests {
         );
         assert_eq!(raw.dates[0].value, "1951-06-19");
         assert_eq!(raw.countries, vec!["EG"]);
-        let names: Vec<(&str, NameKind)> = raw.names.iter().map(|n| (n.name.as_str(), n.kind)).collect();
+        let names: Vec<(&str, NameKind)> =
+            raw.names.iter().map(|n| (n.name.as_str(), n.kind)).collect();
         assert_eq!(
             names,
-            vec![("ABU-'UMAR", NameKind::Alias), ("OLD NAME", NameKind::Former), ("WEAKLING", NameKind::Weak)]
+            vec![
+                ("ABU-'UMAR", NameKind::Alias),
+                ("OLD NAME", NameKind::Former),
+                ("WEAKLING", NameKind::Weak)
+            ]
         );
-        let ids: Vec<(&str, &str, Option<&str>)> =
-            raw.identifiers.iter().map(|i| (i.kind.as_str(), i.value.as_str(), i.country.as_deref())).collect();
+        let ids: Vec<(&str, &str, Option<&str>)> = raw
+            .identifiers
+            .iter()
+            .map(|i| (i.kind.as_str(), i.value.as_str(), i.country.as_deref()))
+            .collect();
         assert_eq!(
             ids,
             vec![
@@ -266,6 +284,9 @@ mod tests {
             value_and_country("A755350 (Saudi Arabia)"),
             ("A755350".to_string(), Some("Saudi Arabia".to_string()))
         );
-        assert_eq!(value_and_country("92/664 (Egypt)."), ("92/664".to_string(), Some("Egypt".to_string())));
+        assert_eq!(
+            value_and_country("92/664 (Egypt)."),
+            ("92/664".to_string(), Some("Egypt".to_string()))
+        );
     }
 }

@@ -8,8 +8,8 @@
 //! with the line of the fault, in strict and non-strict mode alike: a list
 //! that is cut off half-way would otherwise load silently incomplete.
 
-use quick_xml::events::Event;
 use quick_xml::Reader;
+use quick_xml::events::Event;
 use serde_json::{Map, Value};
 
 use super::malformed;
@@ -60,22 +60,22 @@ impl Node {
         if self.children.is_empty() {
             return Value::String(squash(&self.text));
         }
+        let mut counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+        for c in &self.children {
+            *counts.entry(c.name.as_str()).or_insert(0) += 1;
+        }
         let mut map = Map::new();
         for c in &self.children {
             let v = c.to_json();
-            match map.get_mut(&c.name) {
-                Some(Value::Array(a)) if self.all(&c.name).count() > 1 => a.push(v),
-                Some(existing) => {
-                    let prev = existing.take();
-                    *existing = Value::Array(vec![prev, v]);
-                }
-                None => {
-                    if self.all(&c.name).count() > 1 {
+            if counts.get(c.name.as_str()).copied().unwrap_or(0) > 1 {
+                match map.get_mut(&c.name) {
+                    Some(Value::Array(a)) => a.push(v),
+                    _ => {
                         map.insert(c.name.clone(), Value::Array(vec![v]));
-                    } else {
-                        map.insert(c.name.clone(), v);
                     }
                 }
+            } else {
+                map.insert(c.name.clone(), v);
             }
         }
         Value::Object(map)
@@ -86,30 +86,11 @@ impl Node {
     }
 }
 
-/// Incremental byte-offset -> line conversion (offsets only grow).
-struct Lines<'a> {
-    text: &'a [u8],
-    pos: usize,
-    line: u64,
-}
-
-impl Lines<'_> {
-    fn at(&mut self, offset: u64) -> u64 {
-        let offset = (offset as usize).min(self.text.len());
-        if offset < self.pos {
-            return crate::text::line_of(std::str::from_utf8(self.text).unwrap_or(""), offset);
-        }
-        self.line += self.text[self.pos..offset].iter().filter(|&&b| b == b'\n').count() as u64;
-        self.pos = offset;
-        self.line
-    }
-}
-
 pub(crate) fn parse(text: &str, sink: &mut Sink) -> Result<()> {
     let path = sink.path.clone();
     let mut reader = Reader::from_str(text);
     reader.config_mut().check_end_names = true;
-    let mut lines = Lines { text: text.as_bytes(), pos: 0, line: 1 };
+    let mut lines = crate::text::LineCounter::new(text);
     let mut open: Vec<String> = Vec::new();
     let mut record: Vec<Node> = Vec::new();
     let mut record_line = 0u64;
@@ -137,7 +118,9 @@ pub(crate) fn parse(text: &str, sink: &mut Sink) -> Result<()> {
                         return Err(malformed(
                             &path,
                             Some(line),
-                            format!("root element is <{name}>, expected <CONSOLIDATED_LIST> (not a UN consolidated list)"),
+                            format!(
+                                "root element is <{name}>, expected <CONSOLIDATED_LIST> (not a UN consolidated list)"
+                            ),
                         ));
                     }
                 }
@@ -173,7 +156,11 @@ pub(crate) fn parse(text: &str, sink: &mut Sink) -> Result<()> {
                 if open.is_empty() {
                     if !content.trim().is_empty() {
                         let line = lines.at(before);
-                        return Err(malformed(&path, Some(line), "text outside the root element (not XML?)"));
+                        return Err(malformed(
+                            &path,
+                            Some(line),
+                            "text outside the root element (not XML?)",
+                        ));
                     }
                 } else if let Some(top) = record.last_mut() {
                     top.text.push_str(&content);
@@ -187,7 +174,9 @@ pub(crate) fn parse(text: &str, sink: &mut Sink) -> Result<()> {
             Event::GeneralRef(r) => {
                 let resolved = match r.resolve_char_ref() {
                     Ok(Some(c)) => Some(c.to_string()),
-                    Ok(None) => quick_xml::escape::resolve_predefined_entity(&r).map(str::to_string),
+                    Ok(None) => {
+                        quick_xml::escape::resolve_predefined_entity(&r).map(str::to_string)
+                    }
                     Err(e) => {
                         let line = lines.at(before);
                         return Err(malformed(&path, Some(line), format!("broken XML: {e}")));
@@ -195,7 +184,11 @@ pub(crate) fn parse(text: &str, sink: &mut Sink) -> Result<()> {
                 };
                 let Some(resolved) = resolved else {
                     let line = lines.at(before);
-                    return Err(malformed(&path, Some(line), format!("broken XML: unknown entity &{};", &*r)));
+                    return Err(malformed(
+                        &path,
+                        Some(line),
+                        format!("broken XML: unknown entity &{};", &*r),
+                    ));
                 };
                 if let Some(top) = record.last_mut() {
                     top.text.push_str(&resolved);
@@ -278,7 +271,11 @@ fn record(node: &Node) -> RawEntry {
             "f.k.a." | "fka" => NameKind::Former,
             _ => NameKind::Alias,
         };
-        let via = if quality.is_empty() { alias_tag.to_string() } else { format!("{alias_tag} ({quality})") };
+        let via = if quality.is_empty() {
+            alias_tag.to_string()
+        } else {
+            format!("{alias_tag} ({quality})")
+        };
         for piece in split_un_alias(&name) {
             raw.name(&piece, kind, Some(&via));
         }
@@ -367,12 +364,11 @@ fn split_un_alias(alias: &str) -> Vec<String> {
             }
             b')' if depth > 0 => {
                 depth -= 1;
-                if depth == 0 {
-                    if let Some(st) = start {
-                        if s[st..i].contains(';') {
-                            list_group = Some((st, i));
-                        }
-                    }
+                if depth == 0
+                    && let Some(st) = start
+                    && s[st..i].contains(';')
+                {
+                    list_group = Some((st, i));
                 }
             }
             _ => {}
@@ -426,6 +422,7 @@ fn split_un_alias(alias: &str) -> Vec<String> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // a failing unwrap is a failing test
 mod tests {
     use std::path::Path;
 
@@ -485,20 +482,35 @@ mod tests {
 
     #[test]
     fn packed_aliases() {
-        assert_eq!(split_un_alias("Abas Rashidi; Abbas Rashedi; Abas Rashedi"), vec!["Abas Rashidi", "Abbas Rashedi", "Abas Rashedi"]);
+        assert_eq!(
+            split_un_alias("Abas Rashidi; Abbas Rashedi; Abas Rashedi"),
+            vec!["Abas Rashidi", "Abbas Rashedi", "Abas Rashedi"]
+        );
         assert_eq!(
             split_un_alias("حسن غول (Hassan Ghul; Hassan Gul; Hasan Gul)"),
             vec!["حسن غول", "Hassan Ghul", "Hassan Gul", "Hasan Gul"]
         );
         assert_eq!(
-            split_un_alias("Mohammed Sabet; Mohammad Sabet b) M. Javad Kareemi Sabet; M. Jawad Karimi Sabet"),
-            vec!["Mohammed Sabet", "Mohammad Sabet", "M. Javad Kareemi Sabet", "M. Jawad Karimi Sabet"]
+            split_un_alias(
+                "Mohammed Sabet; Mohammad Sabet b) M. Javad Kareemi Sabet; M. Jawad Karimi Sabet"
+            ),
+            vec![
+                "Mohammed Sabet",
+                "Mohammad Sabet",
+                "M. Javad Kareemi Sabet",
+                "M. Jawad Karimi Sabet"
+            ]
         );
         assert_eq!(
-            split_un_alias("Hay’at Tahrir al-Sham (HTS) (هيئة تحرير الشام (original script); Hay’et Tahrir al-Sham)"),
+            split_un_alias(
+                "Hay’at Tahrir al-Sham (HTS) (هيئة تحرير الشام (original script); Hay’et Tahrir al-Sham)"
+            ),
             vec!["Hay’at Tahrir al-Sham (HTS)", "هيئة تحرير الشام", "Hay’et Tahrir al-Sham"]
         );
-        assert_eq!(split_un_alias("Akhter Mohmad (اختر محمد ),"), vec!["Akhter Mohmad (اختر محمد )"]);
+        assert_eq!(
+            split_un_alias("Akhter Mohmad (اختر محمد ),"),
+            vec!["Akhter Mohmad (اختر محمد )"]
+        );
         assert_eq!(split_un_alias("(Sheikh) Musa Hilal"), vec!["(Sheikh) Musa Hilal"]);
     }
 

@@ -1,0 +1,16 @@
+//! Fuzz the chiptrace-lists `UnXml` parser through `parse_bytes`.
+//!
+//! Run (stable toolchain): `cargo fuzz run un_xml --sanitizer none`;
+//! seed the corpus with files from `shared/data/lists`.
+
+#![no_main]
+
+use chiptrace_lists::Format;
+use libfuzzer_sys::fuzz_target;
+
+#[path = "lists_common.rs"]
+mod lists_common;
+
+fuzz_target!(|data: &[u8]| {
+    lists_common::check(Format::UnXml, data);
+});
