@@ -60,7 +60,8 @@ pub fn to_cyrillic_word(w: &str, initial_e_is_e_oborotnoye: bool) -> String {
         } else if starts(i, "yo") {
             ("ё", 2)
         } else if starts(i, "ye") {
-            (if after_consonant { "ье" } else { "е" }, 2)
+            // Word-final consonant + "ye" is the adjective ending -ые (Bespilotnye).
+            (if after_consonant && i + 2 == n { "ые" } else if after_consonant { "ье" } else { "е" }, 2)
         } else if starts(i, "x") {
             ("кс", 1)
         } else if b[i] == 'y' {
@@ -335,6 +336,7 @@ mod tests {
         assert_eq!(to_cyrillic_word("zaytsev", false), "зайцев");
         assert_eq!(to_cyrillic_word("ilya", false), "илья");
         assert_eq!(to_cyrillic_word("byuro", false), "бюро");
+        assert_eq!(to_cyrillic_word("bespilotnye", false), "беспилотные");
         assert_eq!(to_cyrillic_word("vremya", false), "время");
         assert_eq!(to_cyrillic_word("vasilyevich", false), "васильевич");
         assert_eq!(to_cyrillic_word("shchukin", false), "щукин");

@@ -432,14 +432,14 @@ impl<'p, 'a> Gen<'p, 'a> {
         }
         // Synthetic substitution of one distinctive word by a real distinctive
         // word of another entry.
-        let mut donors: Vec<String> = self
-            .pool
-            .df
+        let mut donors: Vec<String> = orgs
             .iter()
-            .filter(|(t, df)| **df <= 3 && t.len() >= 4 && words::kind(t) == Kind::Distinctive && t.is_ascii())
-            .map(|(t, _)| t.clone())
+            .flat_map(|&i| self.pool.names[i].core.iter())
+            .filter(|t| self.pool.df_of(t) <= 3 && t.len() >= 4 && words::kind(t) == Kind::Distinctive && t.is_ascii())
+            .cloned()
             .collect();
         donors.sort_unstable();
+        donors.dedup();
         let mut synth = 0;
         for &ni in &order {
             if synth >= HARD_QUOTA - real {
@@ -524,14 +524,21 @@ impl<'p, 'a> Gen<'p, 'a> {
                 }
                 kept.join(" ")
             } else {
-                // Persons: keep the 1-2 most common name parts.
+                // Persons: one common name part, or 1-2 common given names
+                // without the surname ("Ali Akbar" vs "VELAYATI, Ali Akbar").
+                // Never surname + given name: that is a real name match.
                 const PARTICLES: &[&str] = &["al", "el", "bin", "ben", "abu", "ibn", "bint", "de", "la", "van", "von", "mr", "mrs", "dr", "haji", "mullah", "sheikh"];
-                let mut parts: Vec<&words::Word> =
-                    ws.iter().filter(|w| df(w) >= 5 && w.key.len() >= 3 && !PARTICLES.contains(&w.key.as_str())).collect();
+                let given_only = n.name.split_once(',').map(|(_, g)| words::words(g));
+                let pool_words = given_only.clone().unwrap_or_else(|| ws.clone());
+                let mut parts: Vec<&words::Word> = pool_words
+                    .iter()
+                    .filter(|w| df(w) >= 5 && w.key.len() >= 3 && !PARTICLES.contains(&w.key.as_str()))
+                    .collect();
                 if parts.is_empty() || parts.len() == ws.len() {
                     continue;
                 }
-                parts.truncate(1 + rng.below(2));
+                let k = if given_only.is_some() { 1 + rng.below(2) } else { 1 };
+                parts.truncate(k);
                 parts.iter().map(|w| w.text.as_str()).collect::<Vec<_>>().join(" ")
             };
             let qc = words::core(&q);
@@ -547,7 +554,7 @@ impl<'p, 'a> Gen<'p, 'a> {
             "Global Trading", "Star Electronics", "Asia Pacific Trading", "United Technology",
             "Golden Star", "New Energy Technology", "Smart Tech", "Sun Electronics",
             "Alpha Trading", "Eagle Industries", "Royal Trading", "Prime Logistics",
-            "Ali", "Mohammad Ali", "Wang", "Li Wei", "Sergey Ivanov", "Ahmad", "Hassan",
+            "Ali", "Wang", "Ahmad", "Hassan", "Sergey", "Mohammad", "Zhang",
             "Ocean Shipping", "Modern Technology", "Future Technology", "Best Electronics",
             "Great Wall Trading", "China Trading", "International Trading", "Tech Solutions",
         ];
@@ -558,7 +565,10 @@ impl<'p, 'a> Gen<'p, 'a> {
                 .names
                 .iter()
                 .enumerate()
-                .filter(|(_, n)| crate::pool::subset(&qc, &n.core) && n.core.len() > qc.len())
+                .filter(|(_, n)| {
+                    crate::pool::subset(&qc, &n.core)
+                        && n.core.iter().any(|t| !qc.contains(t) && words::kind(t) == Kind::Distinctive)
+                })
                 .map(|(i, _)| i)
                 .collect();
             rng.shuffle(&mut hits);

@@ -45,6 +45,15 @@ pub enum PenaltyKind {
     FamilyNameMissing,
     /// Only one name of a listed person matched (a single given name or surname).
     SinglePersonName,
+    /// Each side has a distinctive word the other lacks: the signature of a
+    /// sibling company ("Shenzhen DJI Innovation" / "Shenzhen BMTI Innovation").
+    DistinctiveWordDiffers,
+    /// Each side has a place the other lacks: a sibling in another city
+    /// ("Moore Thread (Shanghai)" / "Moore Thread (Beijing)").
+    PlaceDiffers,
+    /// The query keeps at most one distinctive word of a listed name whose
+    /// other distinctive words it omits ("Ghadir Energy" / "Ghadir Lamord Energy").
+    PartialName,
 }
 
 /// A penalty with the factor or cap it applied.
@@ -187,6 +196,29 @@ pub(crate) fn align(q: &PForm, l: &PForm) -> Alignment {
     if l_dist > 0.0 && l_dist_matched < 0.5 * l_dist {
         score *= 0.75;
         penalties.push(Penalty { kind: PenaltyKind::ListedDistinctiveMissing, factor: 0.75 });
+    }
+    // Substitutions: unmatched words on both sides.
+    let unmatched = |t: &[PTok], used: &[bool; MAX_TOKENS], place: bool| {
+        t.iter().enumerate().any(|(i, x)| x.class == TokenClass::Word && x.place == place && !used[i])
+    };
+    if unmatched(qt, &qused, false) && unmatched(lt, &lused, false) {
+        score *= 0.85;
+        penalties.push(Penalty { kind: PenaltyKind::DistinctiveWordDiffers, factor: 0.85 });
+    }
+    if unmatched(qt, &qused, true) && unmatched(lt, &lused, true) {
+        score *= 0.9;
+        penalties.push(Penalty { kind: PenaltyKind::PlaceDiffers, factor: 0.9 });
+    }
+    if !l.person && unmatched(lt, &lused, false) {
+        let q_matched_distinct = qt
+            .iter()
+            .enumerate()
+            .filter(|(i, x)| x.class == TokenClass::Word && !x.place && qused[*i])
+            .count();
+        if q_matched_distinct <= 1 {
+            score *= 0.8;
+            penalties.push(Penalty { kind: PenaltyKind::PartialName, factor: 0.8 });
+        }
     }
     if lt[0..].iter().any(|t| t.family)
         && !lt.iter().enumerate().any(|(j, t)| t.family && lused[j])
