@@ -34,7 +34,10 @@ pub fn check(format: Format, data: &[u8]) {
                 assert!(n.name.len() <= opts.max_field_bytes, "over-long name kept");
             }
             for c in &e.countries {
-                assert!(c.len() == 2 && c.bytes().all(|b| b.is_ascii_uppercase()), "bad country {c:?}");
+                assert!(
+                    c.len() == 2 && c.bytes().all(|b| b.is_ascii_uppercase()),
+                    "bad country {c:?}"
+                );
             }
             // The entry must serialise (the CLI and the store write it as JSON).
             let _ = serde_json::to_string(e).expect("serialise entry");

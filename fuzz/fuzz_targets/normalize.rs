@@ -6,7 +6,9 @@
 
 #![no_main]
 
-use chiptrace_text::{NameType, analyze_name, country_code, normalize_basic, phonetic_key, skeleton};
+use chiptrace_text::{
+    NameType, analyze_name, country_code, normalize_basic, phonetic_key, skeleton,
+};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -18,7 +20,11 @@ fuzz_target!(|data: &[u8]| {
             assert!(f.tokens.len() <= 64);
             for t in &f.tokens {
                 assert!(!t.text.is_empty());
-                assert!(t.text.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()), "{:?}", t.text);
+                assert!(
+                    t.text.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()),
+                    "{:?}",
+                    t.text
+                );
                 let _ = phonetic_key(&t.text);
             }
             assert!(forms[i + 1..].iter().all(|g| g.tokens != f.tokens), "duplicate form");

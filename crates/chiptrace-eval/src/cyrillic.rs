@@ -43,9 +43,7 @@ pub fn to_cyrillic_word(w: &str, initial_e_is_e_oborotnoye: bool) -> String {
             ("ж", 2)
         } else if starts(i, "kh") {
             ("х", 2)
-        } else if starts(i, "ts") {
-            ("ц", 2)
-        } else if starts(i, "tz") {
+        } else if starts(i, "ts") || starts(i, "tz") {
             ("ц", 2)
         } else if starts(i, "ch") {
             ("ч", 2)
@@ -323,6 +321,7 @@ pub const RU_LEGAL: &[(&[&str], &str)] = &[
 ];
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -196,18 +196,19 @@ impl<'p, 'a> Gen<'p, 'a> {
         let mut han_queries: Vec<(Category, String, usize)> = Vec::new();
         for row in han::han_rows() {
             let cat = if row.category == "han_brand" { Category::HanBrand } else { Category::HanCompany };
-            let Some(&entry) = entries_by_name.get(row.latin.as_str()).and_then(|v| v.first()) else {
+            let Some((latin, entries)) = crate::pool::resolve_name(entries_by_name, &row.latin) else {
                 continue;
             };
+            let (latin, entry) = (latin.to_string(), entries[0]);
             let note = if row.note.is_empty() {
                 format!("hand-written, {}", row.script)
             } else {
                 format!("hand-written, {}; {}", row.script, row.note)
             };
-            if self.push(cat, entry, row.han.clone(), &row.latin, true, note) {
-                if let Some(&ni) = name_idx.get(row.latin.as_str()) {
-                    han_queries.push((cat, row.han.clone(), ni));
-                }
+            if self.push(cat, entry, row.han.clone(), &latin, true, note)
+                && let Some(&ni) = name_idx.get(latin.as_str())
+            {
+                han_queries.push((cat, row.han.clone(), ni));
             }
         }
         // Synthetic forms of Entity List China names.
@@ -260,7 +261,7 @@ impl<'p, 'a> Gen<'p, 'a> {
                 }
             }
         }
-        let is_english = |k: &str| english.get(k).is_some_and(|s| s.len() >= 3) || words::generic_class(k).is_some();
+        let is_english = |k: &str| english.get(k).is_some_and(|s| s.len() >= 3);
         let ru_legal = |keys: &[String], i: usize| -> Option<(usize, &'static str)> {
             cyrillic::RU_LEGAL
                 .iter()
@@ -296,14 +297,14 @@ impl<'p, 'a> Gen<'p, 'a> {
                 if is_english(&keys[i]) {
                     return false;
                 }
-                if russian_looking(&keys[i]) {
+                if russian_looking(&keys[i]) || RU_GENERIC.contains(&keys[i].as_str()) {
                     russian += 1;
                 } else {
                     other += 1;
                 }
                 i += 1;
             }
-            russian >= 1 && russian >= other
+            russian >= 1 && other == 0
         });
         let person_cyr = |name: &str, rng: &mut Rng| -> String {
             let (sur, given): (String, Vec<String>) = match name.split_once(',') {
@@ -500,14 +501,18 @@ impl<'p, 'a> Gen<'p, 'a> {
         let order = self.order(&all, &mut rng);
         let mut made = 0;
         for &ni in &order {
-            if made >= HARD_QUOTA * 7 / 10 {
+            if made >= HARD_QUOTA * 6 / 10 {
                 break;
             }
             let n = self.pool.names[ni].clone();
             let ws = words::words(&n.name);
             let df = |w: &words::Word| self.pool.df_of(&words::canonical(&w.key));
             let rare_dist = ws.iter().any(|w| words::kind(&w.key) == Kind::Distinctive && df(w) <= 2);
-            if !rare_dist {
+            // Organisations come from the curated phrases below: a frequent
+            // word in organisation names is as often a brand with many
+            // listed subsidiaries ("Huawei", "Gazprom") as a common word,
+            // and a brand alone must alert.
+            if !rare_dist || self.is_org(ni) {
                 continue;
             }
             let q = if self.is_org(ni) {
@@ -542,7 +547,7 @@ impl<'p, 'a> Gen<'p, 'a> {
                 parts.iter().map(|w| w.text.as_str()).collect::<Vec<_>>().join(" ")
             };
             let qc = words::core(&q);
-            if qc.is_empty() || self.pool.entry_cores[n.entry].iter().any(|c| *c == qc) {
+            if qc.is_empty() || self.pool.entry_cores[n.entry].contains(&qc) {
                 continue;
             }
             if self.push(cat, n.entry, q, &n.name, false, "common words of the name only".into()) {
@@ -557,6 +562,13 @@ impl<'p, 'a> Gen<'p, 'a> {
             "Ali", "Wang", "Ahmad", "Hassan", "Sergey", "Mohammad", "Zhang",
             "Ocean Shipping", "Modern Technology", "Future Technology", "Best Electronics",
             "Great Wall Trading", "China Trading", "International Trading", "Tech Solutions",
+            "Asia Trading", "Pacific Electronics", "Golden Bridge", "Silk Road", "Eastern Star",
+            "Sky Technology", "Green Energy", "Royal Group", "Grand Trading", "Oriental Trading",
+            "Universal Trading", "Sunrise Trading", "Bright Star", "Smart Electronics",
+            "Victory Trading", "Diamond Trading", "First Trading", "Phoenix Trading", "Lucky Star",
+            "New Century", "Future Tech", "Global Logistics", "Star Trading", "United Trading",
+            "Alpha Technology", "Prime Technology", "Power Technology", "Ocean Trading",
+            "Eagle Trading", "Gold Star", "Trans Logistics", "Euro Trading", "Middle East Trading",
         ];
         for q in FICTIONAL {
             let qc = words::core(q);
@@ -572,7 +584,7 @@ impl<'p, 'a> Gen<'p, 'a> {
                 .map(|(i, _)| i)
                 .collect();
             rng.shuffle(&mut hits);
-            for ni in hits.into_iter().take(4) {
+            for ni in hits.into_iter().take(5) {
                 let n = self.pool.names[ni].clone();
                 self.push(cat, n.entry, q.to_string(), &n.name, false, "fictional common name".into());
             }
@@ -720,6 +732,13 @@ impl<'p, 'a> Gen<'p, 'a> {
     }
 }
 
+/// Transliterated Russian generic words of organisation names.
+const RU_GENERIC: &[&str] = &[
+    "zavod", "obshchestvo", "aktsionernoe", "nauchno", "proizvodstvennoe", "obedinenie", "npo",
+    "npp", "nii", "kb", "okb", "byuro", "konstruktorskoe", "tsentr", "institut", "kompaniya",
+    "gruppa", "fgup", "tsnii", "vnii", "kombinat", "firma", "tekhnologii", "sistemy", "servis",
+];
+
 /// Whether a folded word looks like transliterated Russian.
 fn russian_looking(w: &str) -> bool {
     const INNER: &[&str] = &["kh", "zh", "ts", "shch", "yy", "iy", "ya", "yu", "ye", "yo", "sch"];
@@ -796,11 +815,22 @@ pub fn generate_from_entries(entries: &[ListEntry], seed: u64) -> Vec<EvalPair> 
         }
     }
     let mut g = Gen { pool: &pool, seed, out: Vec::new(), seen: HashSet::new() };
+    let timing = std::env::var_os("CHIPTRACE_EVAL_TIMING").is_some();
+    let mut t0 = std::time::Instant::now();
+    let mut lap = |what: &str| {
+        if timing {
+            eprintln!("[generate] {what}: {:.2} s", t0.elapsed().as_secs_f64());
+            t0 = std::time::Instant::now();
+        }
+    };
+    lap("pool");
     g.exact();
+    lap("exact");
     let all_orgs = g.names_where(|i| g.is_org(i));
     let persons = g.names_where(|i| !g.is_org(i));
     let typo_c = g.names_where(|_| true);
     g.positive_category(Category::Typo, typo_c, variants::typo);
+    lap("Typo");
     let tok = g.names_where(|_| true);
     let org_flags: Vec<bool> = (0..pool.names.len()).map(|i| g.is_org(i)).collect();
     let name_to_idx: HashMap<String, usize> = pool.names.iter().enumerate().map(|(i, n)| (n.name.clone(), i)).collect();
@@ -809,17 +839,26 @@ pub fn generate_from_entries(entries: &[ListEntry], seed: u64) -> Vec<EvalPair> 
         variants::token_order(name, person, rng)
     });
     g.positive_category(Category::LegalForm, all_orgs.clone(), variants::legal_form);
+    lap("LegalForm");
     g.positive_category(Category::Abbreviation, all_orgs, variants::abbreviation);
+    lap("Abbreviation");
     g.han(&entries_by_name);
+    lap("han");
     let py = g.names_where(|i| g.has_country(i, "CN"));
     g.positive_category(Category::PinyinSpacing, py, |name, rng| variants::pinyin_spacing(name, rng, &|k| pool.is_pinyin(k)));
     g.cyrillic();
+    lap("cyrillic");
     let hg = g.names_where(|_| true);
     g.positive_category(Category::Homoglyph, hg, variants::homoglyph);
     g.positive_category(Category::PersonOrder, persons, variants::person_order);
+    lap("PersonOrder");
     g.sibling();
+    lap("sibling");
     g.short_common();
+    lap("short_common");
     g.generic_words();
+    lap("generic_words");
     g.unrelated();
+    lap("unrelated");
     g.out
 }

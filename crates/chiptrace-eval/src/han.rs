@@ -72,7 +72,8 @@ pub fn reverse_map() -> &'static ReverseMap {
             readings.sort_unstable();
             readings.dedup();
             for r in &readings {
-                if r.is_ascii() {
+                // Syllabic nasals (m, n, ng, hm, hng) never occur in names.
+                if r.is_ascii() && r.contains(['a', 'e', 'i', 'o', 'u']) {
                     syllables.insert(r.to_string());
                 }
             }
@@ -321,6 +322,7 @@ pub fn synth_han(name: &str, rng: &mut Rng, is_py: &dyn Fn(&str) -> bool) -> Opt
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

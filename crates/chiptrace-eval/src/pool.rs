@@ -264,5 +264,32 @@ pub fn subset(a: &[String], b: &[String]) -> bool {
 /// edit distance ≤ 2, or a shared prefix of 4+ characters.
 pub fn close_words(a: &str, b: &str) -> bool {
     let prefix = a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count();
-    prefix >= 4 || crate::levenshtein(a, b) <= 2
+    prefix >= 4 || crate::levenshtein(a, b) <= 2 || abbreviates(a, b) || abbreviates(b, a)
+}
+
+/// `short` is an abbreviation of `long`: same first letter and a
+/// subsequence of it ("shpg" / "shipping", "mfg" / "manufacturing").
+fn abbreviates(short: &str, long: &str) -> bool {
+    if short.len() < 3 || short.len() >= long.len() || short.chars().next() != long.chars().next() {
+        return false;
+    }
+    let mut it = long.chars();
+    short.chars().all(|c| it.any(|x| x == c))
+}
+
+/// Resolve a Latin name as published (possibly with a trailing bracketed
+/// acronym that the loader splits into its own name) to the name the
+/// loaded entries carry: the exact text, else the text without the
+/// trailing "(...)".
+pub fn resolve_name<'m, T>(map: &'m HashMap<String, T>, latin: &str) -> Option<(&'m str, &'m T)> {
+    let t = latin.trim();
+    if let Some((k, v)) = map.get_key_value(t) {
+        return Some((k.as_str(), v));
+    }
+    if t.ends_with(')')
+        && let Some(i) = t.rfind('(')
+    {
+        return map.get_key_value(t[..i].trim()).map(|(k, v)| (k.as_str(), v));
+    }
+    None
 }

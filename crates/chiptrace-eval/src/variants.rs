@@ -234,7 +234,12 @@ pub fn legal_form(name: &str, rng: &mut Rng) -> Option<(String, String)> {
             };
             let note = if drop { "dropped" } else { "changed" };
             let out = out.trim().to_string();
-            (words::words(&out).len() >= 1
+            let rest_letters = words::core(&out).iter().map(|t| t.chars().count()).sum::<usize>();
+            if drop && words::core(&out).len() < 2 && rest_letters < 4 {
+                // "GBD LIMITED" → "GBD": a bare acronym is a short-name case, not a legal-form one.
+                return None;
+            }
+            (!words::words(&out).is_empty()
                 && !words::core(&out).is_empty()
                 && words::fold(&out) != words::fold(name))
             .then(|| (out, note.to_string()))
@@ -355,10 +360,13 @@ pub fn homoglyphs(c: char) -> &'static [char] {
 pub fn homoglyph(name: &str, rng: &mut Rng) -> Option<(String, String)> {
     let mut chars: Vec<char> = name.chars().collect();
     let pos: Vec<usize> = (0..chars.len()).filter(|&i| !homoglyphs(chars[i]).is_empty()).collect();
-    if pos.is_empty() {
+    let letters = chars.iter().filter(|c| c.is_alphabetic()).count();
+    // A look-alike inside a Latin name, not a name rewritten in Cyrillic:
+    // at most a third of the letters, and names of at least 5 letters.
+    if pos.is_empty() || letters < 5 {
         return None;
     }
-    let k = 1 + rng.below(3.min(pos.len()));
+    let k = 1 + rng.below(3.min(pos.len()).min(letters / 3).max(1));
     let mut pos = pos;
     rng.shuffle(&mut pos);
     let mut notes = Vec::new();
@@ -396,7 +404,7 @@ pub fn person_order(name: &str, rng: &mut Rng) -> Option<(String, String)> {
         let sur_t: String = sur.split_whitespace().map(title_word).collect::<Vec<_>>().join(" ");
         let given_t: Vec<String> = given.iter().map(|g| title_word(g)).collect();
         let r = rng.below(3);
-        if r == 0 && given.len() >= 2 {
+        if r == 0 && (2..=3).contains(&given.len()) {
             Some((format!("{} {sur_t}", given_t[0]), "dropped middle names".into()))
         } else if r == 1 {
             Some((format!("{sur_t} {}", given_t.join(" ")), "surname first, no comma".into()))
@@ -410,7 +418,7 @@ pub fn person_order(name: &str, rng: &mut Rng) -> Option<(String, String)> {
         }
         let last = ws[ws.len() - 1];
         let first = &ws[..ws.len() - 1];
-        if rng.chance(0.4) && ws.len() >= 3 {
+        if rng.chance(0.4) && (3..=4).contains(&ws.len()) {
             Some((format!("{} {last}", first[0]), "dropped middle names".into()))
         } else {
             Some((format!("{}, {}", last.to_uppercase(), first.join(" ")), "to SURNAME, Given".into()))
@@ -489,10 +497,19 @@ pub fn token_order(name: &str, person: bool, rng: &mut Rng) -> Option<(String, S
         if a.key == b.key || core_str[a.end..b.start].contains(['(', ')']) {
             continue;
         }
-        if words::kind(&a.key) == Kind::Stop || words::kind(&b.key) == Kind::Stop {
+        // At least one distinctive word, and no legal phrase or quotes torn apart.
+        let distinctive = |w: &Word| matches!(words::kind(&w.key), Kind::Distinctive | Kind::Place);
+        if !(distinctive(a) || distinctive(b))
+            || [a.key.as_str(), b.key.as_str()].iter().any(|k| matches!(words::kind(k), Kind::Stop | Kind::Legal))
+        {
             continue;
         }
         let between = &core_str[a.end..b.start];
+        let around = |i: usize| core_str[..i].chars().next_back();
+        let quoted = |c: Option<char>| c.is_some_and(|c| "'\"“”«»‘’".contains(c));
+        if quoted(around(a.start)) || quoted(core_str[b.end..].chars().next()) || between.chars().any(|c| quoted(Some(c))) {
+            continue;
+        }
         let swapped = replace_spans(&core_str, vec![(a.start, b.end, format!("{}{between}{}", b.text, a.text))]);
         return Some((join(&swapped), format!("swapped '{}' and '{}'", a.text, b.text)));
     }
@@ -537,6 +554,7 @@ pub fn pinyin_spacing(name: &str, rng: &mut Rng, is_py: &dyn Fn(&str) -> bool) -
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

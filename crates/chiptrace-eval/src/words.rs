@@ -44,13 +44,9 @@ pub fn words(s: &str) -> Vec<Word> {
         let mut j = i;
         while j < chars.len() {
             let c = chars[j].1;
-            if c.is_alphanumeric() {
-                j += 1;
-            } else if is_apostrophe(c)
-                && j + 1 < chars.len()
-                && chars[j + 1].1.is_alphabetic()
-                && j > i
-            {
+            let inner_apostrophe =
+                is_apostrophe(c) && j + 1 < chars.len() && chars[j + 1].1.is_alphabetic() && j > i;
+            if c.is_alphanumeric() || inner_apostrophe {
                 j += 1;
             } else {
                 break;
@@ -85,16 +81,17 @@ pub fn is_latin(s: &str) -> bool {
 /// `legal_form` category.
 pub const LEGAL_FORM_CLASSES: &[&[&str]] = &[
     &["Co., Ltd.", "Co. Ltd.", "Co Ltd", "Company Limited", "Co., Limited", "Limited", "Ltd.", "Ltd"],
-    &["LLC", "L.L.C.", "Limited Liability Company", "OOO"],
+    &["LLC", "L.L.C.", "Limited Liability Company", "OOO", "Obshchestvo S Ogranichennoi Otvetstvennostyu"],
     &["Sdn. Bhd.", "Sdn Bhd", "Sendirian Berhad"],
     &["Pvt. Ltd.", "Pvt Ltd", "Private Limited"],
     &["Pte. Ltd.", "Pte Ltd", "Private Limited"],
     &["Inc.", "Inc", "Incorporated"],
     &["Corp.", "Corporation"],
-    &["JSC", "Joint Stock Company", "AO", "J.S.C."],
-    &["PJSC", "Public Joint Stock Company", "PAO"],
-    &["OJSC", "Open Joint Stock Company", "OAO"],
-    &["CJSC", "Closed Joint Stock Company", "ZAO"],
+    &["JSC", "Joint Stock Company", "AO", "J.S.C.", "Aktsionernoe Obshchestvo"],
+    &["PJSC", "Public Joint Stock Company", "PAO", "Publichnoe Aktsionernoe Obshchestvo"],
+    &["OJSC", "Open Joint Stock Company", "OAO", "Otkrytoe Aktsionernoe Obshchestvo"],
+    &["CJSC", "Closed Joint Stock Company", "ZAO", "Zakrytoe Aktsionernoe Obshchestvo"],
+    &["PrJSC", "Private Joint Stock Company"],
     &["FZE", "Free Zone Establishment"],
     &["FZCO", "Free Zone Company"],
     &["LLP", "Limited Liability Partnership"],
@@ -115,6 +112,8 @@ const LEGAL_TOKENS: &[&str] = &[
     "ojsc", "cjsc", "pjsc", "ooo", "ao", "zao", "oao", "pao", "gmbh", "fze", "fzco", "fzc", "llp",
     "plc", "pte", "pvt", "sdn", "bhd", "sendirian", "berhad", "liability", "joint", "stock", "sa",
     "srl", "bv", "ag", "sirketi", "sti", "l", "c", "fz", "tov", "dmcc", "sarl", "spa", "kg",
+    "anonim", "prjsc", "aktsionernoe", "aktsionernoye", "obshchestvo", "zakrytoe", "otkrytoe",
+    "publichnoe", "ogranichennoi", "ogranichennoy", "otvetstvennostyu",
 ];
 
 /// Generic company / institution words: (word, canonical class). Words of
@@ -145,7 +144,8 @@ const GENERIC: &[(&str, &str)] = &[
     ("semiconductors", "semiconductor"), ("semi", "semiconductor"), ("system", "system"),
     ("systems", "system"), ("sys", "system"), ("management", "management"),
     ("mgmt", "management"), ("investment", "investment"), ("investments", "investment"),
-    ("aviation", "aviation"), ("aerospace", "aerospace"), ("machinery", "machinery"),
+    ("aviation", "aviation"), ("aeronautics", "aviation"), ("aeronautical", "aviation"),
+    ("astronautics", "aerospace"), ("astronautical", "aerospace"), ("shpg", "shipping"), ("aerospace", "aerospace"), ("machinery", "machinery"),
     ("machine", "machinery"), ("shipping", "shipping"), ("shipbuilding", "shipbuilding"),
     ("logistics", "logistics"), ("petroleum", "petroleum"), ("national", "national"),
     ("laboratory", "laboratory"), ("lab", "laboratory"), ("university", "university"),
@@ -392,8 +392,6 @@ pub const ABBREVIATIONS: &[(&str, &[&str])] = &[
     ("Laboratory", &["Lab"]),
     ("University", &["Univ"]),
     ("Academy", &["Acad"]),
-    ("Optoelectronics", &["Opto"]),
-    ("Optoelectronic", &["Opto"]),
     ("Association", &["Assn", "Assoc"]),
     ("Production", &["Prod"]),
     ("Enterprise", &["Ent"]),
@@ -429,6 +427,7 @@ pub const PINYIN_FALSE_FRIENDS: &[&str] = &[
 ];
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

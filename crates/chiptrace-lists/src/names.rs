@@ -127,6 +127,9 @@ pub(crate) fn clean_alias(s: &str) -> String {
 /// Deduplicate names (case- and punctuation-insensitive), keeping the first
 /// occurrence, so the primary name stays first.
 pub(crate) fn dedupe_names(names: Vec<EntryName>) -> Vec<EntryName> {
+    if names.len() < 2 {
+        return names;
+    }
     let mut seen = std::collections::HashSet::with_capacity(names.len());
     let mut out = Vec::with_capacity(names.len());
     for n in names {

@@ -145,7 +145,8 @@ pub(crate) struct Sink<'a> {
     pub bad: Vec<BadRow>,
     /// Records deliberately skipped (non-matchable FtM schemata).
     pub skipped_records: usize,
-    ids: HashMap<(String, String), u32>,
+    /// `list \0 id` -> occurrences so far.
+    ids: HashMap<String, u32>,
 }
 
 impl<'a> Sink<'a> {
@@ -208,7 +209,7 @@ impl<'a> Sink<'a> {
                 // few exact duplicates of (name, country), and a source id
                 // may repeat in a broken export. The first keeps its id, the
                 // next get "-2", "-3", … in file order (deterministic).
-                let key = (entry.list.clone(), entry.id.clone());
+                let key = format!("{}\0{}", entry.list, entry.id);
                 let n = self.ids.entry(key).or_insert(0);
                 *n += 1;
                 if *n > 1 {
@@ -310,14 +311,17 @@ fn validate(raw: RawEntry, opts: &LoadOptions) -> std::result::Result<ListEntry,
     }
     // Hash-based de-duplication: a hostile 64 KiB remarks field can hold
     // thousands of items, and pairwise comparison would be quadratic.
-    let addresses = dedupe_by(raw.addresses, |a| (!a.full.trim().is_empty()).then(|| a.full.clone()));
+    let addresses =
+        dedupe_by(raw.addresses, |a| (!a.full.trim().is_empty()).then(|| a.full.clone()));
     let identifiers = dedupe_by(raw.identifiers, |i| {
         (!i.value.is_empty()).then(|| (i.kind.clone(), i.value.clone(), i.country.clone()))
     });
-    let dates = dedupe_by(raw.dates, |d| (!d.value.is_empty()).then(|| (d.kind.clone(), d.value.clone())));
-    let programs = dedupe_by(raw.programs.iter().map(|p| crate::text::squash(p)).collect(), |p: &String| {
-        (!p.is_empty()).then(|| p.clone())
-    });
+    let dates =
+        dedupe_by(raw.dates, |d| (!d.value.is_empty()).then(|| (d.kind.clone(), d.value.clone())));
+    let programs =
+        dedupe_by(raw.programs.iter().map(|p| crate::text::squash(p)).collect(), |p: &String| {
+            (!p.is_empty()).then(|| p.clone())
+        });
     let remarks = dedupe_by(raw.remarks, |r: &String| (!r.is_empty()).then(|| r.clone()));
     let clean = |s: Option<String>| s.map(|s| crate::text::squash(&s)).filter(|s| !s.is_empty());
     Ok(ListEntry {
@@ -341,6 +345,9 @@ fn validate(raw: RawEntry, opts: &LoadOptions) -> std::result::Result<ListEntry,
 /// Keep the first item of each key, in order; items whose key is `None`
 /// are dropped.
 fn dedupe_by<T, K: std::hash::Hash + Eq>(items: Vec<T>, key: impl Fn(&T) -> Option<K>) -> Vec<T> {
+    if items.len() < 2 {
+        return items.into_iter().filter(|x| key(x).is_some()).collect();
+    }
     let mut seen = std::collections::HashSet::with_capacity(items.len());
     items.into_iter().filter(|x| key(x).is_some_and(|k| seen.insert(k))).collect()
 }

@@ -92,7 +92,7 @@ const PLACES: &[&str] = &[
 ];
 
 fn is_place(t: &str) -> bool {
-    PLACES.contains(&t) || (t.len() > 3 && chiptrace_text::country_code(t).is_some())
+    PLACES.contains(&t) || chiptrace_text::is_place(t) || (t.len() > 3 && chiptrace_text::country_code(t).is_some())
 }
 
 /// Prepare a raw name: analyse it into forms and attach weights.

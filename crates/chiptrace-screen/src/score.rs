@@ -288,7 +288,17 @@ fn token_pair(a: &PTok, b: &PTok) -> Option<(f32, TokenHow)> {
         // A changed legal form (Ltd ↔ LLC) still half-pairs: customer files
         // rewrite legal forms freely, and the weight is small either way.
         (TokenClass::LegalForm, TokenClass::LegalForm) => {
-            Some((if a.text == b.text { 1.0 } else { 0.5 }, TokenHow::Symbol))
+            // Limited-liability forms render one another across languages:
+            // 股份有限公司 (jsc) is usually "Co., Ltd." on the lists.
+            const LIMITED: &[&str] = &["ltd", "llc", "jsc", "co", "corp", "inc", "plc"];
+            let s = if a.text == b.text {
+                1.0
+            } else if LIMITED.contains(&&*a.text) && LIMITED.contains(&&*b.text) {
+                0.9
+            } else {
+                0.5
+            };
+            Some((s, TokenHow::Symbol))
         }
         _ => None,
     }
@@ -367,7 +377,14 @@ fn abbreviations(
             if lused[j] || !pairable(&lt[j]) || (qt[i].class == TokenClass::Generic && lt[j].class == TokenClass::Generic) {
                 continue;
             }
-            let s = abbreviation(&qt[i].text, &lt[j].text).or_else(|| abbreviation(&lt[j].text, &qt[i].text));
+            // Query-side abbreviations may drop letters anywhere ("Natl");
+            // a listed token only abbreviates by prefix, since short listed
+            // tokens are usually acronyms ("ETS" is not "Electronics").
+            let s = abbreviation(&qt[i].text, &lt[j].text).or_else(|| {
+                lt[j].text.len() >= 4 && qt[i].text.starts_with(&*lt[j].text)
+            }
+            .then(|| abbreviation(&lt[j].text, &qt[i].text))
+            .flatten());
             if let Some(s) = s {
                 if best.is_none_or(|b| s > b.0) {
                     best = Some((s, j));

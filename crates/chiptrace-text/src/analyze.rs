@@ -57,17 +57,22 @@ impl Prepared {
         let words = || segs.iter().filter(|s| s.kind == SegKind::Word);
         let has_cyrillic = words().any(|s| s.script == WordScript::Cyrillic);
         let lang = if has_cyrillic {
-            cyrillic::detect_lang(words().filter(|s| s.script == WordScript::Cyrillic).map(|s| s.text.as_str()))
+            cyrillic::detect_lang(
+                words().filter(|s| s.script == WordScript::Cyrillic).map(|s| s.text.as_str()),
+            )
         } else {
             Lang::Russian
         };
-        let has_latin_word =
-            words().any(|s| s.script == WordScript::Latin && s.text.bytes().any(|b| b.is_ascii_alphabetic()));
+        let has_latin_word = words().any(|s| {
+            s.script == WordScript::Latin && s.text.bytes().any(|b| b.is_ascii_alphabetic())
+        });
         // Reading a whole Cyrillic/Greek word as Latin look-alikes only makes
         // sense inside a Latin name ("НОРЕ Technologies"); a Cyrillic name is
         // transliterated ("Рога" is "roga", not "pora").
         let has_confusable_word = has_latin_word
-            && words().any(|s| matches!(s.script, WordScript::Cyrillic | WordScript::Greek) && s.all_confusable);
+            && words().any(|s| {
+                matches!(s.script, WordScript::Cyrillic | WordScript::Greek) && s.all_confusable
+            });
         Prepared { segs, han: han_pieces, lang, has_cyrillic, has_confusable_word, has_latin_word }
     }
 }
@@ -96,7 +101,9 @@ fn build_pretoks(p: &Prepared, order: &[usize], spec: &Spec, flags: &mut Flags) 
     for &si in order {
         let seg = &p.segs[si];
         match &p.han[si] {
-            None => romanize::romanize_seg(seg, spec.scheme, p.lang, spec.hg_words, &mut out, flags),
+            None => {
+                romanize::romanize_seg(seg, spec.scheme, p.lang, spec.hg_words, &mut out, flags)
+            }
             Some(pieces) => {
                 flags.han = true;
                 for (pi, piece) in pieces.iter().enumerate() {
@@ -112,8 +119,16 @@ fn build_pretoks(p: &Prepared, order: &[usize], spec: &Spec, flags: &mut Flags) 
     out
 }
 
-fn han_piece(si: usize, pi: usize, piece: &Piece, spec: &Spec, out: &mut Vec<PreTok>, flags: &mut Flags) {
-    let fixed = |text: String, class: TokenClass| PreTok { text, fixed: Some(class), scope: Scope::Han };
+fn han_piece(
+    si: usize,
+    pi: usize,
+    piece: &Piece,
+    spec: &Spec,
+    out: &mut Vec<PreTok>,
+    flags: &mut Flags,
+) {
+    let fixed =
+        |text: String, class: TokenClass| PreTok { text, fixed: Some(class), scope: Scope::Han };
     match piece {
         Piece::Entry(e) => {
             let outs = match spec.han_alt {
@@ -132,7 +147,9 @@ fn han_piece(si: usize, pi: usize, piece: &Piece, spec: &Spec, out: &mut Vec<Pre
             let mut text = String::with_capacity(chars.len() * 4);
             for (ci, rc) in chars.iter().enumerate() {
                 let reading = match spec.han_alt {
-                    Some(HanAlt::Char { seg, piece, ch, reading }) if seg == si && piece == pi && ch == ci => {
+                    Some(HanAlt::Char { seg, piece, ch, reading })
+                        if seg == si && piece == pi && ch == ci =>
+                    {
                         flags.han_alt = true;
                         reading
                     }
@@ -195,7 +212,9 @@ fn classify(mut pre: Vec<PreTok>, ty: NameType, reordered: bool) -> Vec<Token> {
         // Lookups never look back, so the text can be moved out.
         let t = std::mem::take(&mut pre[i].text);
         match number_text(&t) {
-            Some(num) if num.len() == t.len() => toks.push(Token { text: t, class: TokenClass::Number }),
+            Some(num) if num.len() == t.len() => {
+                toks.push(Token { text: t, class: TokenClass::Number })
+            }
             Some(num) => toks.push(Token { text: num.to_string(), class: TokenClass::Number }),
             None => toks.push(Token { text: t, class: TokenClass::Word }),
         }
@@ -213,13 +232,53 @@ fn classify(mut pre: Vec<PreTok>, ty: NameType, reordered: bool) -> Vec<Token> {
     if ty == NameType::Person {
         mark_prefixes(&mut toks, &lx.titles, reordered);
     } else {
+        mark_place_suffixes(&mut toks);
         mark_prefixes(&mut toks, &lx.vessels, false);
-        let org_like = toks.iter().any(|t| matches!(t.class, TokenClass::LegalForm | TokenClass::Generic));
+        let org_like =
+            toks.iter().any(|t| matches!(t.class, TokenClass::LegalForm | TokenClass::Generic));
         if ty == NameType::Any && !org_like {
             mark_prefixes(&mut toks, &lx.titles, reordered);
         }
     }
     toks
+}
+
+/// "Urumqi Municipal Public Security Bureau", "Kashgar Prefecture": an
+/// administrative word right after a place is a stopword, as 市/省/地区 after
+/// a place are in Han names (乌鲁木齐市公安局 → urumqi city(Stop) …).
+fn mark_place_suffixes(toks: &mut [Token]) {
+    const SUFFIXES: [&str; 10] = [
+        "city",
+        "municipal",
+        "municipality",
+        "prefecture",
+        "province",
+        "provincial",
+        "county",
+        "district",
+        "region",
+        "sar",
+    ];
+    let mut k = 1;
+    while k < toks.len() {
+        let prev_place =
+            toks[k - 1].class == TokenClass::Word && crate::is_place(&toks[k - 1].text);
+        if prev_place && toks[k].class == TokenClass::Word {
+            let t = toks[k].text.as_str();
+            let autonomous = t == "autonomous"
+                && toks
+                    .get(k + 1)
+                    .is_some_and(|n| matches!(n.text.as_str(), "region" | "prefecture"));
+            if autonomous {
+                toks[k].class = TokenClass::Stop;
+                toks[k + 1].class = TokenClass::Stop;
+                k += 1;
+            } else if SUFFIXES.contains(&t) {
+                toks[k].class = TokenClass::Stop;
+            }
+        }
+        k += 1;
+    }
 }
 
 /// Mark leading titles / vessel prefixes as Stop (repeatedly: "Lt. Gen. Dr.").
@@ -228,7 +287,10 @@ fn mark_prefixes(toks: &mut [Token], map: &crate::lexicon::PhraseMap, reordered:
     let mut buf = String::new();
     let mut i = 0;
     while i < toks.len() {
-        let Some((len, _)) = map.longest(toks, i, &mut buf, |e, _| !(reordered && e.restricted)) else { break };
+        let Some((len, _)) = map.longest(toks, i, &mut buf, |e, _| !(reordered && e.restricted))
+        else {
+            break;
+        };
         if i + len >= toks.len() {
             break;
         }
@@ -279,10 +341,16 @@ fn han_variants(p: &Prepared, order: &[usize]) -> Vec<(Option<HanAlt>, bool)> {
                     for (ci, rc) in chars.iter().enumerate() {
                         has_u |= rc.primary.contains('ü');
                         for r in rc.curated.iter() {
-                            curated.push((Some(HanAlt::Char { seg: si, piece: pi, ch: ci, reading: r }), false));
+                            curated.push((
+                                Some(HanAlt::Char { seg: si, piece: pi, ch: ci, reading: r }),
+                                false,
+                            ));
                         }
                         for &r in &rc.others {
-                            others.push((Some(HanAlt::Char { seg: si, piece: pi, ch: ci, reading: r }), false));
+                            others.push((
+                                Some(HanAlt::Char { seg: si, piece: pi, ch: ci, reading: r }),
+                                false,
+                            ));
                         }
                     }
                 }
@@ -300,12 +368,23 @@ fn han_variants(p: &Prepared, order: &[usize]) -> Vec<(Option<HanAlt>, bool)> {
 }
 
 /// Add the forms of `order` to `forms`, up to `MAX_FORMS` in total.
-fn add_forms(p: &Prepared, order: &[usize], ty: NameType, reordered: bool, forms: &mut Vec<NameForm>) {
+fn add_forms(
+    p: &Prepared,
+    order: &[usize],
+    ty: NameType,
+    reordered: bool,
+    forms: &mut Vec<NameForm>,
+) {
     let hg0 = p.has_latin_word;
     let mut specs: Vec<Spec> = Vec::with_capacity(8);
     let base = Spec { scheme: CyrillicScheme::BgnPcgn, hg_words: hg0, han_alt: None, lv: false };
     let schemes: &[CyrillicScheme] = if p.has_cyrillic {
-        &[CyrillicScheme::BgnPcgn, CyrillicScheme::CommonEnglish, CyrillicScheme::Icao, CyrillicScheme::Gost]
+        &[
+            CyrillicScheme::BgnPcgn,
+            CyrillicScheme::CommonEnglish,
+            CyrillicScheme::Icao,
+            CyrillicScheme::Gost,
+        ]
     } else {
         &[CyrillicScheme::BgnPcgn]
     };
@@ -359,7 +438,9 @@ fn person_order(segs: &[Seg]) -> Option<Vec<usize>> {
     let surname: Vec<usize> = (0..split).filter(|i| segs[*i].kind != SegKind::Comma).collect();
     let given_words = given.iter().filter(|i| is_word(i)).count();
     let ok_given = (1..=6).contains(&given_words)
-        && given.iter().all(|&i| segs[i].kind == SegKind::Word && !segs[i].text.bytes().any(|b| b.is_ascii_digit()));
+        && given.iter().all(|&i| {
+            segs[i].kind == SegKind::Word && !segs[i].text.bytes().any(|b| b.is_ascii_digit())
+        });
     if !ok_given || !surname.iter().any(is_word) {
         return None;
     }
@@ -375,7 +456,8 @@ pub(crate) fn analyze_name(raw: &str, ty: NameType) -> Vec<NameForm> {
         return Vec::new();
     }
     let p = Prepared::new(segs, ty);
-    let natural: Vec<usize> = (0..p.segs.len()).filter(|&i| p.segs[i].kind != SegKind::Comma).collect();
+    let natural: Vec<usize> =
+        (0..p.segs.len()).filter(|&i| p.segs[i].kind != SegKind::Comma).collect();
     let mut forms = Vec::with_capacity(2);
     match ty {
         NameType::Person => match person_order(&p.segs) {
@@ -389,7 +471,9 @@ pub(crate) fn analyze_name(raw: &str, ty: NameType) -> Vec<NameForm> {
         NameType::Any => {
             add_forms(&p, &natural, ty, false, &mut forms);
             let person_like = forms.first().is_some_and(|f| {
-                !f.tokens.iter().any(|t| matches!(t.class, TokenClass::LegalForm | TokenClass::Generic))
+                !f.tokens
+                    .iter()
+                    .any(|t| matches!(t.class, TokenClass::LegalForm | TokenClass::Generic))
             });
             if person_like && let Some(order) = person_order(&p.segs) {
                 add_forms(&p, &order, ty, true, &mut forms);
@@ -409,7 +493,10 @@ mod tests {
     }
 
     fn primary(raw: &str, ty: NameType) -> NameForm {
-        analyze_name(raw, ty).into_iter().next().unwrap_or(NameForm { tokens: vec![], origin: FormOrigin::Latin })
+        analyze_name(raw, ty)
+            .into_iter()
+            .next()
+            .unwrap_or(NameForm { tokens: vec![], origin: FormOrigin::Latin })
     }
 
     fn org(raw: &str) -> Vec<(String, TokenClass)> {
@@ -438,14 +525,23 @@ mod tests {
             assert_eq!(h.tokens, latin.tokens, "{han}");
             assert_eq!(h.origin, FormOrigin::Pinyin);
         }
-        assert_eq!(org("Huawei Technologies Co., Ltd."), tk(&[("huawei", W), ("technology", G), ("ltd", L)]));
+        assert_eq!(
+            org("Huawei Technologies Co., Ltd."),
+            tk(&[("huawei", W), ("technology", G), ("ltd", L)])
+        );
     }
 
     #[test]
     fn beijing_zhongke_jingyuan() {
         assert_eq!(
             org("北京中科晶源电子科技有限公司"),
-            tk(&[("beijing", W), ("zhongkejingyuan", W), ("electronics", G), ("technology", G), ("ltd", L)])
+            tk(&[
+                ("beijing", W),
+                ("zhongkejingyuan", W),
+                ("electronics", G),
+                ("technology", G),
+                ("ltd", L)
+            ])
         );
         // The list spelling gives the same classes and the same words modulo
         // concatenation ("zhongke jingyuan").
@@ -466,7 +562,14 @@ mod tests {
     fn shenzhen_woke_abbreviations() {
         assert_eq!(
             org("SHENZHEN WOKE COMM & TRADE CO LTD"),
-            tk(&[("shenzhen", W), ("woke", W), ("communication", G), ("and", S), ("trading", G), ("ltd", L)])
+            tk(&[
+                ("shenzhen", W),
+                ("woke", W),
+                ("communication", G),
+                ("and", S),
+                ("trading", G),
+                ("ltd", L)
+            ])
         );
     }
 
@@ -627,9 +730,19 @@ mod tests {
     fn han_places_and_suffixes() {
         assert_eq!(
             org("深圳市大疆创新科技有限公司"),
-            tk(&[("shenzhen", W), ("city", S), ("dajiang", W), ("innovation", G), ("technology", G), ("ltd", L)])
+            tk(&[
+                ("shenzhen", W),
+                ("city", S),
+                ("dajiang", W),
+                ("innovation", G),
+                ("technology", G),
+                ("ltd", L)
+            ])
         );
-        assert_eq!(org("华为终端(深圳)有限公司"), tk(&[("huawei", W), ("device", G), ("shenzhen", W), ("ltd", L)]));
+        assert_eq!(
+            org("华为终端(深圳)有限公司"),
+            tk(&[("huawei", W), ("device", G), ("shenzhen", W), ("ltd", L)])
+        );
         assert_eq!(org("陕西"), tk(&[("shaanxi", W)]));
         assert_eq!(org("香港"), tk(&[("hong", W), ("kong", W)]));
         assert_eq!(org("华为 Technologies"), tk(&[("huawei", W), ("technology", G)]));
@@ -646,7 +759,11 @@ mod tests {
         assert!(forms.iter().any(|f| texts(f) == ["great", "wall"]));
         let forms = analyze_name("长兴", NameType::Organization);
         assert_eq!(texts(&forms[0]), ["changxing"]);
-        assert!(forms.iter().any(|f| texts(f) == ["zhangxing"] && f.origin == FormOrigin::PinyinHeteronym));
+        assert!(
+            forms
+                .iter()
+                .any(|f| texts(f) == ["zhangxing"] && f.origin == FormOrigin::PinyinHeteronym)
+        );
         // ü: "lu" primary, "lv" as an extra form.
         let forms = analyze_name("吕梁", NameType::Organization);
         assert_eq!(texts(&forms[0]), ["luliang"]);
@@ -684,7 +801,8 @@ mod tests {
 
     #[test]
     fn other_scripts_are_romanized() {
-        for s in ["Ελληνικά Ναυπηγεία", "شركة الاتصالات", "삼성전자", "ภาษาไทย"] {
+        for s in ["Ελληνικά Ναυπηγεία", "شركة الاتصالات", "삼성전자", "ภาษาไทย"]
+        {
             let f = primary(s, NameType::Organization);
             assert_eq!(f.origin, FormOrigin::Romanized, "{s}");
             assert!(!f.tokens.is_empty(), "{s}");
@@ -717,6 +835,37 @@ mod tests {
         let f = primary("Foo, Inc.", NameType::Organization);
         assert_eq!(f.origin, FormOrigin::Latin);
         assert_eq!(texts(&f), ["foo", "corp"]);
+    }
+
+    #[test]
+    fn han_segmentation_repair_and_translations() {
+        // Greedy matching would give 龙芯 | 中 | 科技 | 术.
+        assert_eq!(
+            org("龙芯中科技术股份有限公司"),
+            tk(&[("longxin", W), ("zhongke", W), ("technology", G), ("jsc", L)])
+        );
+        let forms = analyze_name("东方晶源微电子科技（北京）有限公司", NameType::Organization);
+        assert_eq!(texts(&forms[0])[..2], ["dongfang", "jingyuan"]);
+        assert!(forms.iter().any(|f| texts(f).contains(&"oriental")));
+        let forms = analyze_name("西南电子技术研究所", NameType::Organization);
+        assert!(forms.iter().any(|f| texts(f)[0] == "southwest"), "{forms:?}");
+    }
+
+    #[test]
+    fn place_suffixes() {
+        assert_eq!(
+            org("乌鲁木齐市公安局"),
+            tk(&[("urumqi", W), ("city", S), ("public", G), ("security", G), ("bureau", G)])
+        );
+        assert_eq!(
+            org("Urumqi Municipal Public Security Bureau"),
+            tk(&[("urumqi", W), ("municipal", S), ("public", G), ("security", G), ("bureau", G)])
+        );
+        assert_eq!(org("Kashi Prefecture")[1], ("prefecture".to_string(), S));
+        assert_eq!(org("City Bank")[0], ("city".to_string(), W));
+        let forms = analyze_name("喀什地区公安局", NameType::Organization);
+        assert_eq!(texts(&forms[0])[..2], ["kashi", "prefecture"]);
+        assert!(forms.iter().any(|f| texts(f)[0] == "kashgar"));
     }
 
     #[test]
@@ -757,7 +906,10 @@ mod tests {
     fn degenerate_inputs() {
         for s in ["", "   ", "!!!", "\u{0}\u{1}", "&", ",", "...", "'''", "\u{301}"] {
             let forms = analyze_name(s, NameType::Any);
-            assert!(forms.iter().all(|f| f.tokens.is_empty()) || forms.is_empty(), "{s:?}: {forms:?}");
+            assert!(
+                forms.iter().all(|f| f.tokens.is_empty()) || forms.is_empty(),
+                "{s:?}: {forms:?}"
+            );
         }
         // "&" alone is a stopword, but a name of only stopwords is still a form.
         let big = "Foo Bar 华为 Дмитрий ".repeat(10_000);
@@ -771,7 +923,8 @@ mod tests {
 
     #[test]
     fn forms_are_deduplicated() {
-        for s in ["Дмитрий Щербаков", "长城", "ООО Ромашка", "Huawei", "НОРЕ Tech"] {
+        for s in ["Дмитрий Щербаков", "长城", "ООО Ромашка", "Huawei", "НОРЕ Tech"]
+        {
             let forms = analyze_name(s, NameType::Person);
             for (i, a) in forms.iter().enumerate() {
                 for b in &forms[i + 1..] {

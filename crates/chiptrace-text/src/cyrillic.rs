@@ -102,7 +102,12 @@ fn table() -> &'static Table {
                 continue;
             }
             let Some(letter) = cols[0].chars().next() else { continue };
-            let cells = [parse_cell(cols[1]), parse_cell(cols[2]), parse_cell(cols[3]), parse_cell(cols[4])];
+            let cells = [
+                parse_cell(cols[1]),
+                parse_cell(cols[2]),
+                parse_cell(cols[3]),
+                parse_cell(cols[4]),
+            ];
             let map = match section {
                 "ukrainian" => &mut t.ukrainian,
                 "serbian" => &mut t.serbian,
@@ -127,7 +132,21 @@ pub(crate) fn table_size() -> usize {
 fn is_soft_context(c: char) -> bool {
     matches!(
         c,
-        'а' | 'е' | 'ё' | 'и' | 'о' | 'у' | 'ы' | 'э' | 'ю' | 'я' | 'і' | 'ї' | 'є' | 'й' | 'ъ' | 'ь'
+        'а' | 'е'
+            | 'ё'
+            | 'и'
+            | 'о'
+            | 'у'
+            | 'ы'
+            | 'э'
+            | 'ю'
+            | 'я'
+            | 'і'
+            | 'ї'
+            | 'є'
+            | 'й'
+            | 'ъ'
+            | 'ь'
     )
 }
 
@@ -138,7 +157,9 @@ pub(crate) fn detect_lang<'a>(words: impl Iterator<Item = &'a str>) -> Lang {
     for w in words {
         for c in w.chars() {
             match c {
-                'ђ' | 'ј' | 'љ' | 'њ' | 'ћ' | 'џ' | 'ѓ' | 'ќ' | 'ѕ' => return Lang::Serbian,
+                'ђ' | 'ј' | 'љ' | 'њ' | 'ћ' | 'џ' | 'ѓ' | 'ќ' | 'ѕ' => {
+                    return Lang::Serbian;
+                }
                 'ї' | 'є' | 'ґ' | 'і' => ukr = true,
                 'ә' | 'ғ' | 'қ' | 'ң' | 'ө' | 'ұ' | 'ү' | 'һ' => kaz = true,
                 _ => {}

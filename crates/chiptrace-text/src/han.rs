@@ -235,7 +235,9 @@ pub(crate) fn person_pieces(text: &str, orig: &str) -> Vec<Piece> {
     let n = chars.len();
     let orig = original_chars(&chars, orig);
     if !(2..=4).contains(&n) {
-        return vec![Piece::Run(chars.iter().zip(&orig).map(|(&c, &o)| char_readings_of(c, o)).collect())];
+        return vec![Piece::Run(
+            chars.iter().zip(&orig).map(|(&c, &o)| char_readings_of(c, o)).collect(),
+        )];
     }
     let r = readings();
     let compound: String = chars[..2].iter().collect();
@@ -258,7 +260,8 @@ pub(crate) fn person_pieces(text: &str, orig: &str) -> Vec<Piece> {
             vec![rc]
         }
     };
-    let given: Vec<RunChar> = chars[sn..].iter().zip(&orig[sn..]).map(|(&c, &o)| char_readings_of(c, o)).collect();
+    let given: Vec<RunChar> =
+        chars[sn..].iter().zip(&orig[sn..]).map(|(&c, &o)| char_readings_of(c, o)).collect();
     vec![Piece::Run(surname), Piece::Run(given)]
 }
 
@@ -272,21 +275,30 @@ fn original_chars(chars: &[char], orig: &str) -> Vec<char> {
 /// Segment one simplified Han word (`orig`: the same word before
 /// simplification, for readings). `prev_number`: the segment before it was
 /// a number in digits ("38所").
-pub(crate) fn segment(text: &str, orig: &str, prev_number: bool, dict: &'static HanDict) -> Vec<Piece> {
+pub(crate) fn segment(
+    text: &str,
+    orig: &str,
+    prev_number: bool,
+    dict: &'static HanDict,
+) -> Vec<Piece> {
     let chars: Vec<char> = text.chars().collect();
     let orig = original_chars(&chars, orig);
-    let offs: Vec<usize> = text.char_indices().map(|(i, _)| i).chain(std::iter::once(text.len())).collect();
+    let offs: Vec<usize> =
+        text.char_indices().map(|(i, _)| i).chain(std::iter::once(text.len())).collect();
     let n = chars.len();
     let slice = |a: usize, b: usize| &text[offs[a]..offs[b]];
     let longest_word = |i: usize| -> Option<(usize, &'static HanEntry)> {
         let max = (*dict.first.get(&chars[i])?).min(n - i);
         (1..=max).rev().find_map(|len| dict.words.get(slice(i, i + len)).map(|e| (len, e)))
     };
-    let longest_in = |m: &'static FxHashMap<Box<str>, Box<str>>, i: usize| -> Option<(usize, &'static str)> {
-        (1..=(n - i).min(5)).rev().find_map(|len| m.get(slice(i, i + len)).map(|v| (len, &**v)))
-    };
+    let longest_in =
+        |m: &'static FxHashMap<Box<str>, Box<str>>, i: usize| -> Option<(usize, &'static str)> {
+            (1..=(n - i).min(5)).rev().find_map(|len| m.get(slice(i, i + len)).map(|v| (len, &**v)))
+        };
     let numeric_suffix_at = |i: usize| -> Option<(usize, &'static [Out])> {
-        (1..=(n - i).min(3)).rev().find_map(|len| dict.numeric_suffix.get(slice(i, i + len)).map(|v| (len, &**v)))
+        (1..=(n - i).min(3))
+            .rev()
+            .find_map(|len| dict.numeric_suffix.get(slice(i, i + len)).map(|v| (len, &**v)))
     };
     let numeral_end = |mut k: usize| {
         while k < n && is_numeral(chars[k]) {
@@ -296,9 +308,16 @@ pub(crate) fn segment(text: &str, orig: &str, prev_number: bool, dict: &'static 
     };
 
     let mut pieces = Vec::new();
+    // Character span of each piece, for the repair pass below.
+    let mut spans: Vec<(usize, usize)> = Vec::new();
     let mut run: Vec<RunChar> = Vec::new();
-    let flush = |run: &mut Vec<RunChar>, pieces: &mut Vec<Piece>| {
+    let mut run_start = 0;
+    let flush = |run: &mut Vec<RunChar>,
+                 pieces: &mut Vec<Piece>,
+                 spans: &mut Vec<(usize, usize)>,
+                 start: usize| {
         if !run.is_empty() {
+            spans.push((start, start + run.len()));
             pieces.push(Piece::Run(std::mem::take(run)));
         }
     };
@@ -313,8 +332,9 @@ pub(crate) fn segment(text: &str, orig: &str, prev_number: bool, dict: &'static 
             if k > i + 1
                 && let Some(v) = parse_numeral(&chars[i + 1..k])
             {
-                flush(&mut run, &mut pieces);
+                flush(&mut run, &mut pieces, &mut spans, run_start);
                 pieces.push(Piece::Number(v));
+                spans.push((i, k));
                 (i, after_number, after_place) = (k, true, false);
                 continue;
             }
@@ -323,10 +343,12 @@ pub(crate) fn segment(text: &str, orig: &str, prev_number: bool, dict: &'static 
         // "十三研究所"); elsewhere numerals are name characters (三一, 三星).
         if is_numeral(c) {
             let k = numeral_end(i);
-            let suffix = k < n && (numeric_suffix_at(k).is_some() || slice(k, n).starts_with("研究"));
+            let suffix =
+                k < n && (numeric_suffix_at(k).is_some() || slice(k, n).starts_with("研究"));
             if suffix && let Some(v) = parse_numeral(&chars[i..k]) {
-                flush(&mut run, &mut pieces);
+                flush(&mut run, &mut pieces, &mut spans, run_start);
                 pieces.push(Piece::Number(v));
+                spans.push((i, k));
                 (i, after_number, after_place) = (k, true, false);
                 continue;
             }
@@ -337,26 +359,79 @@ pub(crate) fn segment(text: &str, orig: &str, prev_number: bool, dict: &'static 
             && word.is_none_or(|(wl, _)| wl <= len)
         {
             pieces.push(Piece::Stop(stop));
+            spans.push((i, i + len));
             (i, after_number, after_place) = (i + len, false, false);
             continue;
         }
         if let Some((len, e)) = word {
-            flush(&mut run, &mut pieces);
+            flush(&mut run, &mut pieces, &mut spans, run_start);
             pieces.push(Piece::Entry(e));
+            spans.push((i, i + len));
             (i, after_number, after_place) = (i + len, false, e.place);
             continue;
         }
         if after_number && let Some((len, outs)) = numeric_suffix_at(i) {
-            flush(&mut run, &mut pieces);
+            flush(&mut run, &mut pieces, &mut spans, run_start);
             pieces.push(Piece::Outs(outs));
+            spans.push((i, i + len));
             (i, after_number, after_place) = (i + len, false, false);
             continue;
+        }
+        if run.is_empty() {
+            run_start = i;
         }
         run.push(char_readings_of(c, orig[i]));
         (i, after_number, after_place) = (i + 1, false, false);
     }
-    flush(&mut run, &mut pieces);
+    flush(&mut run, &mut pieces, &mut spans, run_start);
+    repair(&mut pieces, &mut spans, &chars, &orig, |a, b| dict.words.get(slice(a, b)));
     pieces
+}
+
+/// Fix the typical error of greedy left-to-right matching: a dictionary
+/// word that starts one character too early and leaves an orphan character
+/// behind it ("龙芯中科技术" → 龙芯 | 中 | 科技 | 术). When shifting the word
+/// one character to the right gives another dictionary word that swallows
+/// the orphan, the shifted reading is taken and the freed character joins
+/// the run before it (龙芯 | 中科 | 技术).
+fn repair(
+    pieces: &mut Vec<Piece>,
+    spans: &mut Vec<(usize, usize)>,
+    chars: &[char],
+    orig: &[char],
+    word_at: impl Fn(usize, usize) -> Option<&'static HanEntry>,
+) {
+    let mut k = 0;
+    while k + 1 < pieces.len() {
+        let orphan = matches!(&pieces[k + 1], Piece::Run(r) if r.len() == 1)
+            && (k + 2 == pieces.len() || !matches!(pieces[k + 2], Piece::Run(_)));
+        let after_run_or_start = k == 0 || matches!(pieces[k - 1], Piece::Run(_));
+        let (a, b) = spans[k];
+        if let Piece::Entry(e) = pieces[k]
+            && !e.place
+            && orphan
+            && after_run_or_start
+            && b - a >= 2
+            && let Some(shifted) = word_at(a + 1, b + 1)
+        {
+            let freed = char_readings_of(chars[a], orig[a]);
+            pieces[k] = Piece::Entry(shifted);
+            spans[k] = (a + 1, b + 1);
+            pieces.remove(k + 1);
+            spans.remove(k + 1);
+            if k > 0
+                && let Piece::Run(prev) = &mut pieces[k - 1]
+            {
+                prev.push(freed);
+                spans[k - 1].1 = a + 1;
+            } else {
+                pieces.insert(k, Piece::Run(vec![freed]));
+                spans.insert(k, (a, a + 1));
+                k += 1;
+            }
+        }
+        k += 1;
+    }
 }
 
 #[cfg(test)]

@@ -115,7 +115,8 @@ impl PhraseMap {
             };
             if let Some(entries) = self.map.get(key) {
                 for e in entries {
-                    let scope_ok = e.scope == Scope::Any || span.iter().all(|p| p.scope() == e.scope);
+                    let scope_ok =
+                        e.scope == Scope::Any || span.iter().all(|p| p.scope() == e.scope);
                     if scope_ok && allowed(e, len) {
                         return Some((len, e));
                     }
@@ -251,7 +252,9 @@ fn alias_key(alias: &str) -> Option<AliasKey> {
     for s in &words {
         match s.script {
             WordScript::Cyrillic => scope = Scope::Cyrillic,
-            WordScript::Greek | WordScript::Other if scope == Scope::Any => scope = Scope::Romanized,
+            WordScript::Greek | WordScript::Other if scope == Scope::Any => {
+                scope = Scope::Romanized
+            }
             _ => {}
         }
     }
@@ -272,7 +275,9 @@ fn alias_key(alias: &str) -> Option<AliasKey> {
     }
     // Long romanised phrases are safe in Latin text too; short ones ("и" →
     // "i", "с" → "s") must stay with their script.
-    if scope != Scope::Any && keys.iter().all(|k| k.len() >= 2 || k.iter().map(String::len).sum::<usize>() >= 6) {
+    if scope != Scope::Any
+        && keys.iter().all(|k| k.len() >= 2 || k.iter().map(String::len).sum::<usize>() >= 6)
+    {
         scope = Scope::Any;
     }
     Some(AliasKey::Tokens(keys, scope))
@@ -288,8 +293,12 @@ enum Pos {
     End,
 }
 
-const SCHEMES: [CyrillicScheme; 4] =
-    [CyrillicScheme::BgnPcgn, CyrillicScheme::Icao, CyrillicScheme::Gost, CyrillicScheme::CommonEnglish];
+const SCHEMES: [CyrillicScheme; 4] = [
+    CyrillicScheme::BgnPcgn,
+    CyrillicScheme::Icao,
+    CyrillicScheme::Gost,
+    CyrillicScheme::CommonEnglish,
+];
 
 fn outs(list: &[(TokenClass, &str)]) -> Box<[Out]> {
     list.iter().map(|&(class, t)| Out { class, text: t.into() }).collect()
@@ -309,16 +318,24 @@ impl Lexicon {
         let Some(key) = alias_key(alias) else { return };
         match key {
             AliasKey::Han(k) => {
-                if matches!(kind, Kind::Legal | Kind::Generic | Kind::Stop | Kind::StopOrg) {
-                    let e = HanEntry { outs: out, alts: Box::new([]), place: false };
-                    self.han.insert(k, e, &mut self.conflicts);
-                }
+                let out = match kind {
+                    Kind::Legal | Kind::Generic => out,
+                    // A Han stopword is its pinyin, as a Stop token.
+                    Kind::Stop | Kind::StopOrg => Box::new([Out {
+                        class: TokenClass::Stop,
+                        text: han::default_pinyin(&k).into(),
+                    }]),
+                    Kind::Number | Kind::Prefix => return,
+                };
+                let e = HanEntry { outs: out, alts: Box::new([]), place: false };
+                self.han.insert(k, e, &mut self.conflicts);
             }
             AliasKey::Tokens(keys, scope) => {
                 for toks in keys {
                     let outs = if matches!(kind, Kind::Stop | Kind::StopOrg) {
                         // A stopword is its own (joined) text: "&" → "and", "m/v" → "mv".
-                        Box::new([Out { class: TokenClass::Stop, text: toks.concat().into() }]) as Box<[Out]>
+                        Box::new([Out { class: TokenClass::Stop, text: toks.concat().into() }])
+                            as Box<[Out]>
                     } else {
                         out.clone()
                     };
@@ -372,7 +389,8 @@ impl Lexicon {
         lx.counts.legal_codes = codes.len();
         for line in tables::data_lines(tables::GENERIC_WORDS) {
             let Some((canon, aliases)) = tables::key_and_aliases(line) else { continue };
-            let parts: Vec<(TokenClass, &str)> = canon.split('+').map(|w| (TokenClass::Generic, w.trim())).collect();
+            let parts: Vec<(TokenClass, &str)> =
+                canon.split('+').map(|w| (TokenClass::Generic, w.trim())).collect();
             let out = outs(&parts);
             lx.counts.generic_canonicals += 1;
             let mut all: Vec<&str> = aliases.collect();
@@ -404,7 +422,12 @@ impl Lexicon {
                     "vessel" => lx.add_prefix(a, false, true),
                     "ordinal" => {
                         if let Some((w, n)) = a.split_once('=') {
-                            lx.add_alias(w, Pos::Anywhere, outs(&[(TokenClass::Number, n.trim())]), Kind::Number);
+                            lx.add_alias(
+                                w,
+                                Pos::Anywhere,
+                                outs(&[(TokenClass::Number, n.trim())]),
+                                Kind::Number,
+                            );
                         }
                     }
                     _ => {}
@@ -433,7 +456,9 @@ impl Lexicon {
                         // "new territories", "tsuen wan": only whole one-word
                         // names and the halves of Hong Kong count as places.
                         if words.len() == 1 || *v == "hong kong" {
-                            self.places.extend(words.iter().map(|w| Box::<str>::from(w.to_ascii_lowercase())));
+                            self.places.extend(
+                                words.iter().map(|w| Box::<str>::from(w.to_ascii_lowercase())),
+                            );
                         }
                     }
                     let mut variants = rest.split('/').map(|v| words_out(v, TokenClass::Word));
@@ -445,16 +470,22 @@ impl Lexicon {
                 "place_suffix" => {
                     self.han.place_suffix.insert(han.into(), rest.into());
                 }
-                "alternates" => {
+                "alternates" | "translations" => {
                     let rest = rest.trim_start_matches('=').trim();
                     let alts = rest.split('/').map(|v| words_out(v, TokenClass::Word)).collect();
                     let primary = han::default_pinyin(&han);
-                    let e = HanEntry { outs: outs(&[(TokenClass::Word, &primary)]), alts, place: false };
+                    let e = HanEntry {
+                        outs: outs(&[(TokenClass::Word, &primary)]),
+                        alts,
+                        place: false,
+                    };
                     self.han.insert(han, e, &mut self.conflicts);
                     self.counts.han_alternates += 1;
                 }
                 "numeric_suffix" => {
-                    self.han.numeric_suffix.insert(han.into(), words_out(rest, TokenClass::Generic));
+                    self.han
+                        .numeric_suffix
+                        .insert(han.into(), words_out(rest, TokenClass::Generic));
                 }
                 _ => {}
             }
@@ -480,10 +511,20 @@ mod tests {
     #[test]
     fn alias_keys_are_normalised() {
         let lx = Lexicon::get();
-        for k in ["co ltd", "ltd", "sdn bhd", "ooo", "llc", "fz llc", "sp z oo", "obshchestvo s ogranichennoy otvetstvennostyu"] {
+        for k in [
+            "co ltd",
+            "ltd",
+            "sdn bhd",
+            "ooo",
+            "llc",
+            "fz llc",
+            "sp z oo",
+            "obshchestvo s ogranichennoy otvetstvennostyu",
+        ] {
             assert!(lx.main.map.contains_key(k), "missing {k}");
         }
-        for k in ["有限公司", "股份有限公司", "有限责任公司", "科技", "研究所", "北京", "香港"] {
+        for k in ["有限公司", "股份有限公司", "有限责任公司", "科技", "研究所", "北京", "香港"]
+        {
             assert!(lx.han.words.contains_key(k), "missing {k}");
         }
         // Traditional aliases are stored simplified.
@@ -500,7 +541,14 @@ mod review {
             .main
             .map
             .iter()
-            .filter(|(k, es)| k.len() <= 3 && es.iter().any(|e| e.kind == super::Kind::Legal && !e.restricted && e.scope == super::Scope::Any))
+            .filter(|(k, es)| {
+                k.len() <= 3
+                    && es.iter().any(|e| {
+                        e.kind == super::Kind::Legal
+                            && !e.restricted
+                            && e.scope == super::Scope::Any
+                    })
+            })
             .map(|(k, es)| format!("{k}={}", es[0].outs[0].text))
             .collect();
         v.sort();

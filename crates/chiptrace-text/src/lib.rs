@@ -312,4 +312,3 @@ pub fn has_han(s: &str) -> bool {
 pub fn country_code(s: &str) -> Option<&'static str> {
     country::country_code(s)
 }
-

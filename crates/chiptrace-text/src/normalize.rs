@@ -118,15 +118,28 @@ pub(crate) struct Seg {
 
 impl Seg {
     fn marker(kind: SegKind) -> Seg {
-        Seg { kind, text: String::new(), hg: None, script: WordScript::Latin, all_confusable: false }
+        Seg {
+            kind,
+            text: String::new(),
+            hg: None,
+            script: WordScript::Latin,
+            all_confusable: false,
+        }
     }
 }
 
 fn is_apostrophe(c: char) -> bool {
     matches!(
         c,
-        '\'' | '`' | '\u{2019}' | '\u{2018}' | '\u{02BC}' | '\u{02BB}' | '\u{02B9}' | '\u{00B4}'
-            | '\u{2032}' | '\u{FF07}'
+        '\'' | '`'
+            | '\u{2019}'
+            | '\u{2018}'
+            | '\u{02BC}'
+            | '\u{02BB}'
+            | '\u{02B9}'
+            | '\u{00B4}'
+            | '\u{2032}'
+            | '\u{FF07}'
     )
 }
 
@@ -258,7 +271,9 @@ fn push_char(out: &mut Vec<NChar>, c: char) {
             if c.is_numeric() && !mark {
                 push_ascii_letters(out, any_ascii::any_ascii_char(c));
             } else {
-                fold_into(c, |l| out.push(NChar { c: l, hg: None, cls: Cls::Letter(Sc::Other(other)) }));
+                fold_into(c, |l| {
+                    out.push(NChar { c: l, hg: None, cls: Cls::Letter(Sc::Other(other)) })
+                });
             }
         }
     }
@@ -361,9 +376,19 @@ impl WordBuilder {
                 WordScript::Latin
             };
             let all_confusable = (self.has_cyr || self.has_greek) && self.all_confusable;
+            let mut text = std::mem::take(&mut self.text);
+            // Dropping a combining mark can leave two characters side by side
+            // that compose (halfwidth Hangul jamo ﾤ + U+0317 + ￄ → 냐 → 냐):
+            // re-compose so that the output is a fixed point (idempotence).
+            if !text.is_ascii()
+                && unicode_normalization::is_nfkc_quick(text.chars())
+                    != unicode_normalization::IsNormalized::Yes
+            {
+                text = text.nfkc().collect();
+            }
             segs.push(Seg {
                 kind: SegKind::Word,
-                text: std::mem::take(&mut self.text),
+                text,
                 hg: self.hg.take(),
                 script,
                 all_confusable,
@@ -388,7 +413,13 @@ fn segment_ascii(s: &[u8], max_words: usize) -> Vec<Seg> {
             // Only ASCII alphanumerics were pushed.
             let mut text = String::with_capacity(word.len());
             text.extend(word.iter().map(|&b| b as char));
-            segs.push(Seg { kind: SegKind::Word, text, hg: None, script: WordScript::Latin, all_confusable: false });
+            segs.push(Seg {
+                kind: SegKind::Word,
+                text,
+                hg: None,
+                script: WordScript::Latin,
+                all_confusable: false,
+            });
             word.clear();
             *words += 1;
         }
@@ -486,7 +517,8 @@ fn segment_generic(s: &str, max_chars: usize, max_words: usize) -> Vec<Seg> {
                 // Single letters joined by dots glue: "S.A." → "sa", "U.S.A" → "usa".
                 let glue = w.group_len == 1
                     && w.last_is_letter
-                    && letter_at(i + 1).is_some_and(|n| n != Sc::Digit && Some(n.group()) == w.group)
+                    && letter_at(i + 1)
+                        .is_some_and(|n| n != Sc::Digit && Some(n.group()) == w.group)
                     && letter_at(i + 2).is_none();
                 if glue {
                     w.group_len = 0;
@@ -533,12 +565,19 @@ mod tests {
     use super::*;
 
     fn words(s: &str) -> Vec<String> {
-        segment(s, 1000, 64).into_iter().filter(|s| s.kind == SegKind::Word).map(|s| s.text).collect()
+        segment(s, 1000, 64)
+            .into_iter()
+            .filter(|s| s.kind == SegKind::Word)
+            .map(|s| s.text)
+            .collect()
     }
 
     #[test]
     fn basic_folding_and_diacritics() {
-        assert_eq!(normalize_basic("  Straße   Müller-Lüdenscheidt "), "strasse muller ludenscheidt");
+        assert_eq!(
+            normalize_basic("  Straße   Müller-Lüdenscheidt "),
+            "strasse muller ludenscheidt"
+        );
         assert_eq!(normalize_basic("Ærø Łódź Þór"), "aero lodz thor");
         assert_eq!(normalize_basic("ＨＵＡＷＥＩ　ＴＥＣＨ"), "huawei tech");
         assert_eq!(normalize_basic("ﬁnance"), "finance");
@@ -602,7 +641,19 @@ mod tests {
 
     #[test]
     fn ascii_fast_path_matches_generic_path() {
-        for s in ["S.A.", "Co.,Ltd.", "INT'L", "J.P.Morgan", "'x'", "a.1", "a.b1", ".a.b.", "x&y,z", "A. B.", "o'"] {
+        for s in [
+            "S.A.",
+            "Co.,Ltd.",
+            "INT'L",
+            "J.P.Morgan",
+            "'x'",
+            "a.1",
+            "a.b1",
+            ".a.b.",
+            "x&y,z",
+            "A. B.",
+            "o'",
+        ] {
             assert!(same(&segment_ascii(s.as_bytes(), 64), &segment_generic(s, 1000, 64)), "{s}");
         }
     }
@@ -612,6 +663,15 @@ mod tests {
         fn ascii_fast_path_is_equivalent(s in "[a-cA-C0-2 .,&'`/-]{0,24}", words in 1usize..6) {
             proptest::prop_assert!(same(&segment_ascii(s.as_bytes(), words), &segment_generic(&s, 1000, words)));
         }
+    }
+
+    #[test]
+    fn recomposition_after_dropped_marks() {
+        // Regression (random stress test): a dropped combining mark between
+        // two Hangul jamo made normalize_basic non-idempotent.
+        let s = "\u{FFA4}\u{0317}\u{FFC4}";
+        let once = normalize_basic(s);
+        assert_eq!(normalize_basic(&once), once);
     }
 
     #[test]

@@ -77,7 +77,9 @@ pub(crate) fn romanize_seg(
         SegKind::Amp => out.push(PreTok { text: "and".into(), fixed: None, scope: Scope::Any }),
         SegKind::Comma => {}
         SegKind::Word => match seg.script {
-            WordScript::Latin => out.push(PreTok { text: seg.text.clone(), fixed: None, scope: Scope::Any }),
+            WordScript::Latin => {
+                out.push(PreTok { text: seg.text.clone(), fixed: None, scope: Scope::Any })
+            }
             WordScript::Mixed => {
                 flags.homoglyph = true;
                 out.push(PreTok { text: homoglyph_text(seg), fixed: None, scope: Scope::Any });

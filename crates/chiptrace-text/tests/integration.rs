@@ -2,8 +2,8 @@
 //! screening crate relies on, written as a user of the crate would.
 
 use chiptrace_text::{
-    CyrillicScheme, FormOrigin, NameForm, NameType, TokenClass, analyze_name, country_code, has_han,
-    normalize_basic, phonetic_key, skeleton, table_stats,
+    CyrillicScheme, FormOrigin, NameForm, NameType, TokenClass, analyze_name, country_code,
+    has_han, normalize_basic, phonetic_key, skeleton, table_stats,
 };
 
 fn texts(f: &NameForm) -> Vec<&str> {
@@ -27,7 +27,11 @@ fn joined_words(f: &NameForm) -> String {
 }
 
 fn non_words(f: &NameForm) -> Vec<(&str, TokenClass)> {
-    f.tokens.iter().filter(|t| t.class != TokenClass::Word).map(|t| (t.text.as_str(), t.class)).collect()
+    f.tokens
+        .iter()
+        .filter(|t| t.class != TokenClass::Word)
+        .map(|t| (t.text.as_str(), t.class))
+        .collect()
 }
 
 #[test]
@@ -38,7 +42,10 @@ fn huawei_in_three_scripts() {
         assert_eq!(joined_words(&h), joined_words(&latin), "{han}");
         assert_eq!(non_words(&h), non_words(&latin), "{han}");
     }
-    assert_eq!(non_words(&latin), [("technology", TokenClass::Generic), ("ltd", TokenClass::LegalForm)]);
+    assert_eq!(
+        non_words(&latin),
+        [("technology", TokenClass::Generic), ("ltd", TokenClass::LegalForm)]
+    );
 }
 
 #[test]
@@ -47,7 +54,8 @@ fn entity_list_chinese_company() {
     assert_eq!(texts(&han), ["beijing", "zhongkejingyuan", "electronics", "technology", "ltd"]);
     use TokenClass::*;
     assert_eq!(classes(&han), [Word, Word, Generic, Generic, LegalForm]);
-    let list = first("Beijing Zhongke Jingyuan Electronic Technology Co., Ltd.", NameType::Organization);
+    let list =
+        first("Beijing Zhongke Jingyuan Electronic Technology Co., Ltd.", NameType::Organization);
     assert_eq!(joined_words(&list), joined_words(&han));
     assert_eq!(non_words(&list), non_words(&han));
 }
@@ -112,7 +120,10 @@ fn ofac_person_reordered() {
 #[test]
 fn chinese_numbered_institute() {
     let han = first("中国电子科技集团公司第十四研究所", NameType::Organization);
-    let list = first("China Electronics Technology Group Corporation 14th Research Institute", NameType::Organization);
+    let list = first(
+        "China Electronics Technology Group Corporation 14th Research Institute",
+        NameType::Organization,
+    );
     let nums = |f: &NameForm| -> Vec<String> {
         f.tokens.iter().filter(|t| t.class == TokenClass::Number).map(|t| t.text.clone()).collect()
     };

@@ -233,12 +233,12 @@ fn record(
     comments: &HashMap<String, String>,
 ) -> std::result::Result<RawEntry, String> {
     let id = ent_num(&rec[0])?;
+    // Columns holding the `-0-` null marker are left out of `raw`.
     let mut raw_obj = Map::new();
     for (i, col) in COLUMNS.iter().enumerate() {
-        raw_obj.insert(
-            (*col).to_string(),
-            non_empty(&rec[i]).map(Value::String).unwrap_or(Value::Null),
-        );
+        if let Some(v) = non_empty(&rec[i]) {
+            raw_obj.insert((*col).to_string(), Value::String(v));
+        }
     }
     let Some(name) = non_empty(&rec[1]) else { return Err("empty SDN_Name".to_string()) };
     let mut raw = RawEntry { list: list.to_string(), id: id.clone(), ..Default::default() };

@@ -42,7 +42,9 @@ pub(crate) fn data_lines(text: &'static str) -> impl Iterator<Item = &'static st
 }
 
 /// Split `key: a | b | c` into the key and its aliases.
-pub(crate) fn key_and_aliases(line: &'static str) -> Option<(&'static str, impl Iterator<Item = &'static str>)> {
+pub(crate) fn key_and_aliases(
+    line: &'static str,
+) -> Option<(&'static str, impl Iterator<Item = &'static str>)> {
     let (k, rest) = line.split_once(':')?;
     Some((k.trim(), rest.split('|').map(str::trim).filter(|a| !a.is_empty())))
 }
