@@ -19,8 +19,8 @@ With --quality it also scores the evaluation pairs with rapidfuzz
 token_set_ratio at its best threshold and prints per-category F1 beside
 chiptrace's (from `chiptrace-eval report --json`).
 
-Only the Python standard library is needed to start; rapidfuzz is installed
-into target/bench-venv by the script.
+Only the Python standard library is needed to start; rapidfuzz (and numpy,
+which its cdist returns) is installed into target/bench-venv by the script.
 
 Usage: python3 scripts/bench.py [--lists DIR] [--queries N] [--baseline-max N] [--quality]
 """
@@ -54,7 +54,12 @@ def log(msg):
 
 def run(cmd, **kw):
     log("$ " + " ".join(str(c) for c in cmd))
-    return subprocess.run([str(c) for c in cmd], check=True, **kw)
+    try:
+        return subprocess.run([str(c) for c in cmd], check=True, **kw)
+    except subprocess.CalledProcessError as e:
+        if e.stderr:
+            sys.stderr.write(e.stderr if isinstance(e.stderr, str) else e.stderr.decode(errors="replace"))
+        raise
 
 
 def ensure_venv():
@@ -62,9 +67,10 @@ def ensure_venv():
     if not py.exists():
         log(f"creating venv {VENV}")
         venv.create(VENV, with_pip=True)
-    probe = subprocess.run([str(py), "-c", "import rapidfuzz"], capture_output=True)
+    # rapidfuzz's process.cdist returns a numpy matrix.
+    probe = subprocess.run([str(py), "-c", "import rapidfuzz, numpy"], capture_output=True)
     if probe.returncode != 0:
-        run([py, "-m", "pip", "install", "--quiet", "rapidfuzz"])
+        run([py, "-m", "pip", "install", "--quiet", "rapidfuzz", "numpy"])
     return py
 
 

@@ -899,7 +899,10 @@ mod tests {
         assert_eq!(org("M.V. Ocean"), tk(&[("mv", S), ("ocean", W)]));
         assert_eq!(org("Bank of China"), tk(&[("bank", G), ("of", S), ("china", W)]));
         assert_eq!(org("The Foo"), tk(&[("the", S), ("foo", W)]));
-        assert_eq!(org("Banco de la Nacion")[1], ("de".to_string(), S));
+        assert_eq!(org("Banco de la Nacion")[2], ("la".to_string(), S));
+        // "de" and "da" are pinyin syllables, so they stay words ("Da Hua").
+        assert_eq!(org("Banco de la Nacion")[1], ("de".to_string(), W));
+        assert_eq!(org("Da Hua Technology")[0], ("da".to_string(), W));
     }
 
     #[test]
