@@ -134,6 +134,22 @@ pub fn is_pinyin_word(key: &str) -> bool {
 /// English → Chinese for generic words, legal forms and phrases (folded
 /// word sequences). Several options: one is chosen at random.
 const HAN_PHRASES: &[(&[&str], &[&str])] = &[
+    // Full-pinyin renderings of legal forms and generic words: a real Han
+    // name writes these with their usual characters, never with random
+    // homophones.
+    (&["gufen", "youxian", "gongsi"], &["股份有限公司"]),
+    (&["youxian", "zeren", "gongsi"], &["有限责任公司"]),
+    (&["youxian", "gongsi"], &["有限公司"]),
+    (&["gongsi"], &["公司"]),
+    (&["keji"], &["科技"]),
+    (&["jishu"], &["技术"]),
+    (&["xinxi"], &["信息"]),
+    (&["dianzi"], &["电子"]),
+    (&["shiye"], &["实业"]),
+    (&["cailiao"], &["材料"]),
+    (&["jituan"], &["集团"]),
+    (&["maoyi"], &["贸易"]),
+    (&["guoji"], &["国际"]),
     (&["co", "ltd"], &["有限公司"]),
     (&["company", "limited"], &["有限公司"]),
     (&["co", "limited"], &["有限公司"]),

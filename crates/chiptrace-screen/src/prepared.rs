@@ -18,6 +18,9 @@ pub(crate) struct PTok {
     pub wq: f32,
     /// Weight when this token is on the listed side.
     pub wl: f32,
+    /// Romanisation fold (see `similarity::translit_fold`) of Word tokens of
+    /// 4+ letters, when it differs from the text.
+    pub fold: Option<Box<str>>,
     /// Family name of a person written "SURNAME, Given" (OFAC style): a
     /// match that misses every family-name token identifies nobody.
     pub family: bool,
@@ -126,7 +129,10 @@ pub(crate) fn prepare(raw: &str, ty: NameType) -> Prepared {
                         None
                     };
                     let family = t.class == TokenClass::Word && family.iter().any(|x| *x == t.text);
-                    PTok { text: t.text.into_boxed_str(), class: t.class, phon, place, wq, wl, family }
+                    let fold = (t.class == TokenClass::Word && t.text.len() >= 4)
+                        .then(|| crate::similarity::translit_fold(&t.text))
+                        .map(String::into_boxed_str);
+                    PTok { text: t.text.into_boxed_str(), class: t.class, phon, place, wq, wl, fold, family }
                 })
                 .collect(),
         })

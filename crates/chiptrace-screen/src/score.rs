@@ -18,7 +18,7 @@ use chiptrace_text::TokenClass;
 use smallvec::SmallVec;
 
 use crate::prepared::{PForm, PTok};
-use crate::similarity::{TokenHow, abbreviation, word_similarity};
+use crate::similarity::{TokenHow, abbreviation, word_similarity, word_similarity_folded};
 
 /// One aligned group: query token indices ↔ listed token indices.
 #[derive(Debug, Clone)]
@@ -269,10 +269,15 @@ pub(crate) fn align(q: &PForm, l: &PForm) -> Alignment {
 /// Similarity of two tokens when their classes can pair.
 fn token_pair(a: &PTok, b: &PTok) -> Option<(f32, TokenHow)> {
     match (a.class, b.class) {
-        (TokenClass::Word, TokenClass::Word) => {
-            word_similarity(&a.text, &b.text, a.phon.as_deref(), b.phon.as_deref())
-                .map(|(s, h)| (s as f32, h))
-        }
+        (TokenClass::Word, TokenClass::Word) => word_similarity_folded(
+            &a.text,
+            &b.text,
+            a.phon.as_deref(),
+            b.phon.as_deref(),
+            a.fold.as_deref(),
+            b.fold.as_deref(),
+        )
+        .map(|(s, h)| (s as f32, h)),
         // A misspelt or transliterated generic word ("sistems", "technolgy")
         // is not recognised as generic and stays a Word; let it pair with
         // the generic word it resembles, slightly discounted.

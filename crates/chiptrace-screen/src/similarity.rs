@@ -116,6 +116,58 @@ pub enum TokenHow {
     /// One token spells the initials of adjacent tokens of the other side
     /// ("IC" / "Integrated Circuit").
     Initials,
+    /// Equal (or within budget) after folding romanisation variants:
+    /// German, English, passport and BGN spellings of one Cyrillic or Arabic
+    /// name ("Walerjewitsch" / "Valeryevich", "Dzhikhad" / "Jihad").
+    Transliteration,
+}
+
+/// Digraphs of the common romanisation schemes, longest first, and the
+/// single code each folds to. Upper-case codes are internal symbols that
+/// cannot collide with a plain letter.
+const FOLDS: &[(&str, &str)] = &[
+    ("shch", "S"), ("tsch", "C"), ("dsch", "J"), ("sch", "S"), ("tch", "C"), ("tsh", "C"),
+    ("dzh", "J"), ("zh", "Z"), ("ch", "C"), ("sh", "S"), ("sz", "S"), ("cz", "C"), ("kh", "H"),
+    ("ph", "f"), ("ts", "T"), ("tz", "T"), ("ck", "k"), ("dj", "J"), ("ou", "u"), ("oo", "u"),
+    ("ye", "e"), ("je", "e"), ("ie", "e"), ("ya", "a"), ("ja", "a"), ("ia", "a"), ("yu", "u"),
+    ("ju", "u"), ("iu", "u"), ("yo", "o"), ("jo", "o"), ("io", "o"), ("iy", "i"), ("ij", "i"),
+    ("yj", "i"), ("ii", "i"), ("yy", "i"),
+];
+
+/// Fold a lower-case ASCII token so that spellings of one name in different
+/// romanisation schemes (ICAO, BGN/PCGN, German, French, common English)
+/// become equal or nearly so. Lossy on purpose; only used as a fallback
+/// after exact, fuzzy and phonetic comparison failed.
+pub fn translit_fold(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = String::with_capacity(s.len());
+    let mut i = 0;
+    'outer: while i < b.len() {
+        for (pat, rep) in FOLDS {
+            if b[i..].starts_with(pat.as_bytes()) {
+                out.push_str(rep);
+                i += pat.len();
+                continue 'outer;
+            }
+        }
+        match b[i] {
+            b'w' => out.push('v'),
+            b'y' | b'j' => out.push('i'),
+            b'c' | b'q' => out.push('k'),
+            b'x' => out.push_str("ks"),
+            c if c.is_ascii() => out.push(c as char),
+            _ => {}
+        }
+        i += 1;
+    }
+    // Doubled letters carry no information across schemes ("Ivanoff", "Iurii").
+    let mut folded = String::with_capacity(out.len());
+    for c in out.chars() {
+        if folded.chars().last() != Some(c) {
+            folded.push(c);
+        }
+    }
+    folded
 }
 
 /// Whether `short` abbreviates `long`: same first letter, at least 3
@@ -149,6 +201,47 @@ pub fn abbreviation(short: &str, long: &str) -> Option<f64> {
 /// for tokens of 4+ letters, so it can rescue transliteration drift but never
 /// carry a short name.
 pub fn word_similarity(
+    a: &str,
+    b: &str,
+    pa: Option<&str>,
+    pb: Option<&str>,
+) -> Option<(f64, TokenHow)> {
+    word_similarity_folded(a, b, pa, pb, None, None)
+}
+
+/// [`word_similarity`] with a transliteration-fold fallback: when the
+/// tokens are neither close nor phonetically equal, equal folds give 0.84
+/// and folds within the edit budget 0.78.
+pub fn word_similarity_folded(
+    a: &str,
+    b: &str,
+    pa: Option<&str>,
+    pb: Option<&str>,
+    fa: Option<&str>,
+    fb: Option<&str>,
+) -> Option<(f64, TokenHow)> {
+    let direct = word_similarity_plain(a, b, pa, pb);
+    if direct.as_ref().is_some_and(|d| d.0 >= 0.84) {
+        return direct;
+    }
+    let (Some(x), Some(y)) = (fa, fb) else { return direct };
+    // Equal folds, or one substitution between folds of the same length
+    // (6+): a fold within one insertion would let "zhong" steal "zhongji"
+    // from the glue pass.
+    let folded = if x == y {
+        Some((0.84, TokenHow::Transliteration))
+    } else if x.len() == y.len() && x.len() >= 6 && x.as_bytes().first() == y.as_bytes().first() {
+        osa_bounded(x.as_bytes(), y.as_bytes(), 1).map(|_| (0.78, TokenHow::Transliteration))
+    } else {
+        None
+    };
+    match (direct, folded) {
+        (Some(d), Some(f)) => Some(if d.0 >= f.0 { d } else { f }),
+        (d, f) => d.or(f),
+    }
+}
+
+fn word_similarity_plain(
     a: &str,
     b: &str,
     pa: Option<&str>,
@@ -214,6 +307,25 @@ mod tests {
         let (s, how) = word_similarity("huawei", "huawie", None, None).expect("match");
         assert!(s >= 0.88, "{s}");
         assert_eq!(how, TokenHow::Fuzzy { edits: 1 });
+    }
+
+    #[test]
+    fn folds_unify_romanisation_schemes() {
+        assert_eq!(translit_fold("walerjewitsch"), translit_fold("valeryevich"));
+        assert_eq!(translit_fold("dmitriy"), translit_fold("dmitrij"));
+        assert_eq!(translit_fold("karyagin"), translit_fold("karjagin"));
+        assert_ne!(translit_fold("ivanov"), translit_fold("petrov"));
+        let (s, how) = word_similarity_folded(
+            "walerjewitsch",
+            "valeryevich",
+            None,
+            None,
+            Some(&translit_fold("walerjewitsch")),
+            Some(&translit_fold("valeryevich")),
+        )
+        .expect("fold match");
+        assert_eq!(how, TokenHow::Transliteration);
+        assert!(s >= 0.8);
     }
 
     #[test]
