@@ -26,6 +26,7 @@ mod generate;
 pub mod han;
 pub mod pool;
 pub mod report;
+pub mod retrieval;
 pub mod rng;
 pub mod variants;
 pub mod words;

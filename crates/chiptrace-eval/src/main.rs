@@ -56,6 +56,19 @@ enum Cmd {
         #[arg(long)]
         check: bool,
     },
+    /// End-to-end recall through the candidate index: are the positive pairs
+    /// that score above the threshold also retrieved by `Index::screen`?
+    Retrieval {
+        /// List directory.
+        #[arg(long)]
+        lists: PathBuf,
+        /// Seed.
+        #[arg(long, default_value_t = chiptrace_eval::DEFAULT_SEED)]
+        seed: u64,
+        /// Misses to print.
+        #[arg(long, default_value_t = 20)]
+        misses: usize,
+    },
     /// Benchmark index build, single-query latency, batch throughput and peak memory in-process.
     Bench {
         /// List directory.
@@ -152,6 +165,17 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if check && !report.passed() {
                 return Ok(ExitCode::from(1));
             }
+        }
+        Cmd::Retrieval { lists, seed, misses } => {
+            let entries = chiptrace_eval::load_lists(&lists)?;
+            let pairs = chiptrace_eval::generate_from_entries(&entries, seed);
+            let threshold = chiptrace_screen::DEFAULT_THRESHOLD;
+            let scores: Vec<f64> = {
+                use rayon::prelude::*;
+                pairs.par_iter().map(chiptrace_eval::chiptrace_score).collect()
+            };
+            let r = chiptrace_eval::retrieval::check(entries, &pairs, &scores, threshold);
+            println!("{}", r.to_markdown(misses));
         }
         Cmd::Bench { lists, queries, iters, json } => {
             let qs = chiptrace_eval::bench::read_queries(&queries)?;

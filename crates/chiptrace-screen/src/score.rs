@@ -209,6 +209,17 @@ pub(crate) fn align(q: &PForm, l: &PForm) -> Alignment {
         score *= 0.9;
         penalties.push(Penalty { kind: PenaltyKind::PlaceDiffers, factor: 0.9 });
     }
+    // A listed name made only of generic words and places ("China
+    // Electronics Technology Group Corporation") is identified by its
+    // generic words: one the query lacks makes it another entity ("China
+    // Electronics Corporation" is CEC, not CETC).
+    let l_generic_only = !lt.iter().any(|t| t.class == TokenClass::Word && !t.place);
+    if l_generic_only
+        && lt.iter().enumerate().any(|(j, t)| t.class == TokenClass::Generic && !lused[j])
+    {
+        score *= 0.8;
+        penalties.push(Penalty { kind: PenaltyKind::PartialName, factor: 0.8 });
+    }
     if !l.person && unmatched(lt, &lused, false) {
         let q_matched_distinct = qt
             .iter()

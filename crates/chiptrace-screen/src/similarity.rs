@@ -40,32 +40,32 @@ pub fn osa_bounded(a: &[u8], b: &[u8], max: usize) -> Option<usize> {
         let d = osa_vec(a, b);
         return (d <= max).then_some(d);
     }
-    // Three rolling rows of the DP matrix, on the stack.
-    let mut prev2 = [0usize; MAXLEN + 1];
-    let mut prev = [0usize; MAXLEN + 1];
-    let mut cur = [0usize; MAXLEN + 1];
-    for (j, p) in prev.iter_mut().enumerate().take(lb + 1) {
-        *p = j;
+    // Three rolling rows of the DP matrix, on the stack, rotated by index
+    // (no copying); cells fit in u8 since both sides are at most MAXLEN.
+    let mut rows = [[0u8; MAXLEN + 1]; 3];
+    let (mut p2, mut p1, mut c) = (0usize, 1usize, 2usize);
+    for (j, v) in rows[p1].iter_mut().enumerate().take(lb + 1) {
+        *v = j as u8;
     }
+    let max8 = max.min(255) as u8;
     for i in 1..=la {
-        cur[0] = i;
-        let mut row_min = cur[0];
+        rows[c][0] = i as u8;
+        let mut row_min = rows[c][0];
         for j in 1..=lb {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            let cost = u8::from(a[i - 1] != b[j - 1]);
+            let mut v = (rows[p1][j] + 1).min(rows[c][j - 1] + 1).min(rows[p1][j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                v = v.min(prev2[j - 2] + 1);
+                v = v.min(rows[p2][j - 2] + 1);
             }
-            cur[j] = v;
+            rows[c][j] = v;
             row_min = row_min.min(v);
         }
-        if row_min > max {
+        if row_min > max8 {
             return None;
         }
-        prev2[..=lb].copy_from_slice(&prev[..=lb]);
-        prev[..=lb].copy_from_slice(&cur[..=lb]);
+        (p2, p1, c) = (p1, c, p2);
     }
-    let d = prev[lb];
+    let d = rows[p1][lb] as usize;
     (d <= max).then_some(d)
 }
 
