@@ -30,7 +30,7 @@ const K_PHON: u8 = 3;
 
 /// Postings longer than this are skipped when the query has other keys:
 /// they carry almost no information and would dominate the cost.
-const MAX_DF: usize = 4000;
+const MAX_DF: usize = 1500;
 
 /// How many candidate names are fully scored per query, at most.
 pub(crate) const CANDIDATES: usize = 40;
@@ -317,8 +317,14 @@ pub(crate) fn candidates(data: &IndexData, q: &Prepared, limit: usize) -> Vec<u3
         // its near neighbours.
         let cut = best * RELATIVE_CUT;
         let mut cands: Vec<(f32, u32)> = s.touched.iter().map(|&n| (s.acc[n as usize], n)).collect();
+        let order = |a: &(f32, u32), b: &(f32, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
+        if cands.len() > limit {
+            // Partial selection: only the best `limit` need ordering.
+            cands.select_nth_unstable_by(limit - 1, order);
+            cands.truncate(limit);
+        }
+        cands.sort_unstable_by(order);
         if cands.len() > MIN_CANDIDATES {
-            cands.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
             let keep = cands.iter().take_while(|c| c.0 >= cut).count().max(MIN_CANDIDATES);
             cands.truncate(keep);
         }
@@ -326,11 +332,6 @@ pub(crate) fn candidates(data: &IndexData, q: &Prepared, limit: usize) -> Vec<u3
             s.acc[n as usize] = 0.0;
         }
         s.touched.clear();
-        if cands.len() > limit {
-            cands.select_nth_unstable_by(limit - 1, |a, b| b.0.total_cmp(&a.0));
-            cands.truncate(limit);
-        }
-        cands.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         cands.into_iter().map(|(_, n)| n).collect()
     })
 }

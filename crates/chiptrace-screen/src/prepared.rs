@@ -8,6 +8,9 @@ use chiptrace_text::{FormOrigin, NameType, TokenClass};
 #[derive(Debug, Clone)]
 pub(crate) struct PTok {
     pub text: Box<str>,
+    /// Hash of `text`: unequal hashes prove unequal texts without a memcmp
+    /// in the scorer's inner loop.
+    pub hash: u64,
     pub class: TokenClass,
     /// Double Metaphone code for Word tokens of 4+ letters.
     pub phon: Option<Box<str>>,
@@ -95,7 +98,8 @@ const PLACES: &[&str] = &[
 ];
 
 fn is_place(t: &str) -> bool {
-    PLACES.contains(&t) || chiptrace_text::is_place(t) || (t.len() > 3 && chiptrace_text::country_code(t).is_some())
+    static SET: std::sync::OnceLock<rustc_hash::FxHashSet<&'static str>> = std::sync::OnceLock::new();
+    SET.get_or_init(|| PLACES.iter().copied().collect()).contains(t) || chiptrace_text::is_place(t) || (t.len() > 3 && chiptrace_text::country_code(t).is_some())
 }
 
 /// Prepare a raw name: analyse it into forms and attach weights.
@@ -132,7 +136,13 @@ pub(crate) fn prepare(raw: &str, ty: NameType) -> Prepared {
                     let fold = (t.class == TokenClass::Word && t.text.len() >= 4)
                         .then(|| crate::similarity::translit_fold(&t.text))
                         .map(String::into_boxed_str);
-                    PTok { text: t.text.into_boxed_str(), class: t.class, phon, place, wq, wl, fold, family }
+                    let hash = {
+                        use std::hash::{Hash, Hasher};
+                        let mut h = rustc_hash::FxHasher::default();
+                        t.text.hash(&mut h);
+                        h.finish()
+                    };
+                    PTok { text: t.text.into_boxed_str(), hash, class: t.class, phon, place, wq, wl, fold, family }
                 })
                 .collect(),
         })

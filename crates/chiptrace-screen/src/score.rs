@@ -279,7 +279,9 @@ pub(crate) fn align(q: &PForm, l: &PForm) -> Alignment {
 
 /// Similarity of two tokens when their classes can pair.
 fn token_pair(a: &PTok, b: &PTok) -> Option<(f32, TokenHow)> {
+    let same = a.hash == b.hash && a.text == b.text;
     match (a.class, b.class) {
+        (TokenClass::Word, TokenClass::Word) if same => Some((1.0, TokenHow::Exact)),
         (TokenClass::Word, TokenClass::Word) => word_similarity_folded(
             &a.text,
             &b.text,
@@ -299,7 +301,7 @@ fn token_pair(a: &PTok, b: &PTok) -> Option<(f32, TokenHow)> {
             word_similarity(&a.text, &b.text, None, None).map(|(s, h)| ((s * 0.95) as f32, h))
         }
         (TokenClass::Generic, TokenClass::Generic) | (TokenClass::Number, TokenClass::Number) => {
-            (a.text == b.text).then_some((1.0, TokenHow::Symbol))
+            same.then_some((1.0, TokenHow::Symbol))
         }
         // A changed legal form (Ltd ↔ LLC) still half-pairs: customer files
         // rewrite legal forms freely, and the weight is small either way.
@@ -307,7 +309,7 @@ fn token_pair(a: &PTok, b: &PTok) -> Option<(f32, TokenHow)> {
             // Limited-liability forms render one another across languages:
             // 股份有限公司 (jsc) is usually "Co., Ltd." on the lists.
             const LIMITED: &[&str] = &["ltd", "llc", "jsc", "co", "corp", "inc", "plc"];
-            let s = if a.text == b.text {
+            let s = if same {
                 1.0
             } else if LIMITED.contains(&&*a.text) && LIMITED.contains(&&*b.text) {
                 0.9
@@ -333,7 +335,9 @@ fn glue(
     // Indices of b's Words, in order (generic words between them break runs).
     let bwords: SmallVec<[usize; 16]> =
         (0..b.len()).filter(|&j| b[j].class == TokenClass::Word).collect();
-    let mut buf = String::new();
+    // Glued candidates are built in a stack buffer (tokens are ASCII): this
+    // runs for most non-matching candidates and must not allocate.
+    let mut buf = [0u8; 64];
     for i in 0..a.len() {
         if aused[i] || a[i].class != TokenClass::Word || a[i].text.len() < 4 {
             continue;
@@ -341,19 +345,25 @@ fn glue(
         let target = &*a[i].text;
         let mut best: Option<(f32, usize, usize, TokenHow)> = None;
         for start in 0..bwords.len() {
-            buf.clear();
+            let mut blen = 0usize;
             for (k, &j) in bwords.iter().enumerate().skip(start).take(4) {
                 if bused[j] || (k > start && j != bwords[k - 1] + 1) {
                     break;
                 }
-                buf.push_str(&b[j].text);
+                let t = b[j].text.as_bytes();
+                if blen + t.len() > buf.len() {
+                    break;
+                }
+                buf[blen..blen + t.len()].copy_from_slice(t);
+                blen += t.len();
                 if k == start {
                     continue;
                 }
-                if buf.len() > target.len() + 3 {
+                if blen > target.len() + 3 {
                     break;
                 }
-                if let Some((s, h)) = word_similarity(target, &buf, None, None) {
+                let Ok(glued) = std::str::from_utf8(&buf[..blen]) else { break };
+                if let Some((s, h)) = word_similarity(target, glued, None, None) {
                     let s = if h == TokenHow::Exact { 1.0 } else { s as f32 };
                     if best.is_none_or(|x| s > x.0) {
                         best = Some((s, start, k, h));
