@@ -363,7 +363,7 @@ fn glue(
                     break;
                 }
                 let Ok(glued) = std::str::from_utf8(&buf[..blen]) else { break };
-                if let Some((s, h)) = word_similarity(target, glued, None, None) {
+                if let Some((s, h)) = word_similarity(target, glued, None, None).filter(|x| x.0 >= 0.84) {
                     let s = if h == TokenHow::Exact { 1.0 } else { s as f32 };
                     if best.is_none_or(|x| s > x.0) {
                         best = Some((s, start, k, h));
@@ -498,7 +498,9 @@ fn whole_glue(
     }
     let qs: String = qw.iter().map(|&i| &*qt[i as usize].text).collect();
     let ls: String = lw.iter().map(|&j| &*lt[j as usize].text).collect();
-    let Some((s, _)) = word_similarity(&qs, &ls, None, None) else { return };
+    // Spacing, not spelling: at most one edit between the glued strings, or
+    // "Chongqing Yunhai" would glue onto "Chongqing Yuntu".
+    let Some((s, _)) = word_similarity(&qs, &ls, None, None).filter(|x| x.0 >= 0.84) else { return };
     // Current similarity mass on Words, to compare with the glued alternative.
     let current: f32 = pairs.iter().filter(|p| word_pair(p)).map(|p| p.sim * (p.q.len() + p.l.len()) as f32).sum();
     let glued = s as f32 * (qw.len() + lw.len()) as f32;
