@@ -24,6 +24,8 @@ pub(crate) struct Global {
     pub data_dir: Option<PathBuf>,
 }
 
+// Parsed once per process; boxing the large variant would only add noise.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
     /// Screen one name, or a CSV file of parties, against restricted-party lists.

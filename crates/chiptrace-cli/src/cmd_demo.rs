@@ -32,8 +32,10 @@ pub(crate) fn demo(a: DemoArgs) -> anyhow::Result<ExitCode> {
     };
     let list_path = dir.join("demo_entity_list.json");
     let parties_path = dir.join("demo_parties.csv");
-    std::fs::write(&list_path, DEMO_LIST).with_context(|| format!("writing {}", list_path.display()))?;
-    std::fs::write(&parties_path, DEMO_PARTIES).with_context(|| format!("writing {}", parties_path.display()))?;
+    std::fs::write(&list_path, DEMO_LIST)
+        .with_context(|| format!("writing {}", list_path.display()))?;
+    std::fs::write(&parties_path, DEMO_PARTIES)
+        .with_context(|| format!("writing {}", parties_path.display()))?;
 
     let report = chiptrace_lists::load_path(&list_path, &LoadOptions::default())?;
     let n_entries = report.entries.len();
@@ -48,18 +50,43 @@ pub(crate) fn demo(a: DemoArgs) -> anyhow::Result<ExitCode> {
     let results = index.screen_batch(&parties, &opts);
 
     let mut out = std::io::stdout().lock();
-    writeln!(out, "chiptrace demo — fictional list ({n_entries} entries) and customer file ({} parties)", parties.len())?;
+    writeln!(
+        out,
+        "chiptrace demo — fictional list ({n_entries} entries) and customer file ({} parties)",
+        parties.len()
+    )?;
     writeln!(out, "files: {} and {}", list_path.display(), parties_path.display())?;
-    writeln!(out, "threshold {:.2} (review), {:.2} (strong)\n", opts.threshold, chiptrace_screen::STRONG_THRESHOLD)?;
+    writeln!(
+        out,
+        "threshold {:.2} (review), {:.2} (strong)\n",
+        opts.threshold,
+        chiptrace_screen::STRONG_THRESHOLD
+    )?;
     let mut alerts = 0;
     for ((p, hits), expect) in parties.iter().zip(&results).zip(&expectations) {
         match hits.first() {
             Some(h) => {
                 alerts += 1;
                 let e = &index.entries()[h.entry];
-                writeln!(out, "{}  ALERT {:.3} {:<6}  {}", p.id, h.score, h.explanation.band, p.name)?;
-                writeln!(out, "      -> {} [{}] {}", e.primary_name(), e.list, e.federal_register.as_deref().unwrap_or(""))?;
-                let toks: Vec<String> = h.explanation.name.tokens.iter().map(|t| format!("{}~{}", t.query, t.listed)).collect();
+                writeln!(
+                    out,
+                    "{}  ALERT {:.3} {:<6}  {}",
+                    p.id, h.score, h.explanation.band, p.name
+                )?;
+                writeln!(
+                    out,
+                    "      -> {} [{}] {}",
+                    e.primary_name(),
+                    e.list,
+                    e.federal_register.as_deref().unwrap_or("")
+                )?;
+                let toks: Vec<String> = h
+                    .explanation
+                    .name
+                    .tokens
+                    .iter()
+                    .map(|t| format!("{}~{}", t.query, t.listed))
+                    .collect();
                 writeln!(
                     out,
                     "      via {} form [{}]; tokens {}",
@@ -75,8 +102,16 @@ pub(crate) fn demo(a: DemoArgs) -> anyhow::Result<ExitCode> {
         }
         writeln!(out, "      expected: {expect}")?;
     }
-    writeln!(out, "\n{alerts} of {} parties raised an alert ({} bad rows).", parties.len(), bad.len())?;
-    writeln!(out, "Next: `chiptrace screen --lists ../shared/data/lists \"Huawei Technologies\"` screens against the real lists.")?;
+    writeln!(
+        out,
+        "\n{alerts} of {} parties raised an alert ({} bad rows).",
+        parties.len(),
+        bad.len()
+    )?;
+    writeln!(
+        out,
+        "Next: `chiptrace screen --lists ../shared/data/lists \"Huawei Technologies\"` screens against the real lists."
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -21,7 +21,8 @@ pub(crate) fn lists(g: &Global, a: ListsArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn import(a: ListsImportArgs) -> anyhow::Result<ExitCode> {
-    let mapping = a.mapping.as_deref().map(CustomCsvMapping::parse_spec).transpose().context("--mapping")?;
+    let mapping =
+        a.mapping.as_deref().map(CustomCsvMapping::parse_spec).transpose().context("--mapping")?;
     let opts = LoadOptions { strict: a.strict, mapping, ..LoadOptions::default() };
     let report = chiptrace_lists::load_paths(&a.paths, &opts)?;
     let mut out = std::io::stdout().lock();
@@ -63,9 +64,11 @@ fn import(a: ListsImportArgs) -> anyhow::Result<ExitCode> {
 
 fn update(g: &Global, a: ListsUpdateArgs) -> anyhow::Result<ExitCode> {
     let dir = data_dir(g);
-    let store = ListStore::open(&dir).with_context(|| format!("opening data directory {}", dir.display()))?;
+    let store = ListStore::open(&dir)
+        .with_context(|| format!("opening data directory {}", dir.display()))?;
     let sources = match &a.sources {
-        Some(f) => chiptrace_update::load_sources_file(f).with_context(|| format!("--sources {}", f.display()))?,
+        Some(f) => chiptrace_update::load_sources_file(f)
+            .with_context(|| format!("--sources {}", f.display()))?,
         None => chiptrace_update::default_sources(),
     };
     let opts = UpdateOptions {
@@ -86,7 +89,10 @@ fn update(g: &Global, a: ListsUpdateArgs) -> anyhow::Result<ExitCode> {
             }
             SourceOutcome::Rejected { source, reason, kept_version } => {
                 rejected += 1;
-                let kept = kept_version.as_deref().map(|v| format!("; still using version {v}")).unwrap_or_else(|| "; no version installed".into());
+                let kept = kept_version
+                    .as_deref()
+                    .map(|v| format!("; still using version {v}"))
+                    .unwrap_or_else(|| "; no version installed".into());
                 eprintln!("chiptrace: rejected {source}: {reason}{kept}");
             }
         }
@@ -96,13 +102,21 @@ fn update(g: &Global, a: ListsUpdateArgs) -> anyhow::Result<ExitCode> {
 
 fn status(g: &Global) -> anyhow::Result<ExitCode> {
     let dir = data_dir(g);
-    let store = ListStore::open(&dir).with_context(|| format!("opening data directory {}", dir.display()))?;
+    let store = ListStore::open(&dir)
+        .with_context(|| format!("opening data directory {}", dir.display()))?;
     let cur = store.current()?;
     if cur.is_empty() {
         println!("no lists installed in {} (run `chiptrace lists update`)", dir.display());
     }
     for v in cur {
-        println!("{:<16} version {:<24} {:>8} entries  installed {}  {}", v.id, v.version, v.entries, v.installed_at, v.dir.display());
+        println!(
+            "{:<16} version {:<24} {:>8} entries  installed {}  {}",
+            v.id,
+            v.version,
+            v.entries,
+            v.installed_at,
+            v.dir.display()
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

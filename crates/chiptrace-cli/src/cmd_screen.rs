@@ -9,7 +9,9 @@ use chiptrace_lists::EntitySchema;
 use chiptrace_screen::{DEFAULT_THRESHOLD, Hit, Index, Query, ScreenOptions};
 
 use crate::cli::{Format, Global, ScorePairsArgs, ScreenArgs};
-use crate::input::{load_lists, parse_country, parse_schema, progress, read_queries, MAX_NAME_BYTES};
+use crate::input::{
+    MAX_NAME_BYTES, load_lists, parse_country, parse_schema, progress, read_queries,
+};
 
 fn threshold(t: Option<f64>) -> anyhow::Result<f64> {
     let t = t.unwrap_or(DEFAULT_THRESHOLD);
@@ -24,11 +26,13 @@ pub(crate) fn screen(g: &Global, mut a: ScreenArgs) -> anyhow::Result<ExitCode> 
     // clap hands the name to `--lists`. The contract puts NAME last: when no
     // name and no --input were given, a last --lists value that is not an
     // existing path is the name.
-    if a.name.is_none() && a.input.is_none() && a.source.lists.len() > 1 {
-        if let Some(last) = a.source.lists.last().filter(|p| !p.exists()) {
-            a.name = Some(last.to_string_lossy().into_owned());
-            a.source.lists.pop();
-        }
+    if a.name.is_none()
+        && a.input.is_none()
+        && a.source.lists.len() > 1
+        && let Some(last) = a.source.lists.last().filter(|p| !p.exists())
+    {
+        a.name = Some(last.to_string_lossy().into_owned());
+        a.source.lists.pop();
     }
     let opts = ScreenOptions { threshold: threshold(a.threshold)?, top: a.top };
     if a.input.is_none() && a.name.is_none() {
@@ -99,20 +103,46 @@ fn print_hits(index: &Index, q: &Query, hits: &[Hit], format: Format) -> anyhow:
             }
             for (i, h) in hits.iter().enumerate() {
                 let e = &index.entries()[h.entry];
-                writeln!(out, "{:>2}. {:.3}  {:<8} {}  [{}]", i + 1, h.score, h.explanation.band, e.primary_name(), e.list)?;
+                writeln!(
+                    out,
+                    "{:>2}. {:.3}  {:<8} {}  [{}]",
+                    i + 1,
+                    h.score,
+                    h.explanation.band,
+                    e.primary_name(),
+                    e.list
+                )?;
                 if h.matched_name != e.primary_name() {
-                    writeln!(out, "      matched {} {:?}", h.explanation.matched_name_kind, h.matched_name)?;
+                    writeln!(
+                        out,
+                        "      matched {} {:?}",
+                        h.explanation.matched_name_kind, h.matched_name
+                    )?;
                 }
                 let toks: Vec<String> = h
                     .explanation
                     .name
                     .tokens
                     .iter()
-                    .map(|t| format!("{}~{} ({})", t.query, t.listed, serde_json::to_value(t.how).map(|v| v.to_string()).unwrap_or_default().trim_matches('"')))
+                    .map(|t| {
+                        format!(
+                            "{}~{} ({})",
+                            t.query,
+                            t.listed,
+                            serde_json::to_value(t.how)
+                                .map(|v| v.to_string())
+                                .unwrap_or_default()
+                                .trim_matches('"')
+                        )
+                    })
                     .collect();
                 writeln!(out, "      tokens: {}", toks.join(", "))?;
                 if !h.explanation.name.unmatched_query.is_empty() {
-                    writeln!(out, "      unmatched in query: {}", h.explanation.name.unmatched_query.join(" "))?;
+                    writeln!(
+                        out,
+                        "      unmatched in query: {}",
+                        h.explanation.name.unmatched_query.join(" ")
+                    )?;
                 }
                 for qf in &h.explanation.qualifiers {
                     writeln!(out, "      {} {:+.2}: {}", qf.feature, qf.delta, qf.detail)?;
@@ -145,9 +175,19 @@ fn batch(
     if bad.len() > 10 {
         eprintln!("chiptrace: warning: ... and {} more bad rows", bad.len() - 10);
     }
-    let file = std::fs::File::create(output).with_context(|| format!("cannot create {}", output.display()))?;
+    let file = std::fs::File::create(output)
+        .with_context(|| format!("cannot create {}", output.display()))?;
     let mut w = csv::Writer::from_writer(std::io::BufWriter::new(file));
-    w.write_record(["id", "rank", "score", "list", "entry_id", "matched_name", "entry_name", "explanation"])?;
+    w.write_record([
+        "id",
+        "rank",
+        "score",
+        "list",
+        "entry_id",
+        "matched_name",
+        "entry_name",
+        "explanation",
+    ])?;
     let pb = progress(queries.len() as u64, "screening");
     let t0 = Instant::now();
     let mut hits_total = 0usize;
@@ -197,12 +237,22 @@ fn batch(
 
 pub(crate) fn score_pairs(a: ScorePairsArgs) -> anyhow::Result<ExitCode> {
     let thr = threshold(a.threshold)?;
-    let file = std::fs::File::open(&a.input).with_context(|| format!("cannot open {}", a.input.display()))?;
-    let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(std::io::BufReader::new(file));
-    let headers = rdr.headers().with_context(|| format!("{}:1: cannot read the header", a.input.display()))?.clone();
-    let col = |n: &str| headers.iter().position(|h| h.trim().trim_start_matches('\u{feff}').eq_ignore_ascii_case(n));
+    let file = std::fs::File::open(&a.input)
+        .with_context(|| format!("cannot open {}", a.input.display()))?;
+    let mut rdr =
+        csv::ReaderBuilder::new().flexible(true).from_reader(std::io::BufReader::new(file));
+    let headers = rdr
+        .headers()
+        .with_context(|| format!("{}:1: cannot read the header", a.input.display()))?
+        .clone();
+    let col = |n: &str| {
+        headers.iter().position(|h| h.trim().trim_start_matches('\u{feff}').eq_ignore_ascii_case(n))
+    };
     let (Some(c1), Some(c2)) = (col("name1"), col("name2")) else {
-        bail!("{}:1: the header needs columns name1 and name2 (and optionally schema)", a.input.display());
+        bail!(
+            "{}:1: the header needs columns name1 and name2 (and optionally schema)",
+            a.input.display()
+        );
     };
     let cs = col("schema");
     let mut rows = Vec::new();
@@ -211,7 +261,9 @@ pub(crate) fn score_pairs(a: ScorePairsArgs) -> anyhow::Result<ExitCode> {
         let r = r.with_context(|| format!("{}:{}: bad CSV row", a.input.display(), line))?;
         let get = |c: usize| r.get(c).unwrap_or("").to_string();
         let schema: Option<EntitySchema> = match cs.map(get).filter(|s| !s.trim().is_empty()) {
-            Some(s) => Some(parse_schema(&s).with_context(|| format!("{}:{}", a.input.display(), line))?),
+            Some(s) => {
+                Some(parse_schema(&s).with_context(|| format!("{}:{}", a.input.display(), line))?)
+            }
             None => None,
         };
         let (n1, n2) = (get(c1), get(c2));
@@ -223,7 +275,8 @@ pub(crate) fn score_pairs(a: ScorePairsArgs) -> anyhow::Result<ExitCode> {
     use rayon::prelude::*;
     let scores: Vec<chiptrace_screen::PairScore> =
         rows.par_iter().map(|(_, s, n1, n2)| chiptrace_screen::score_pair(*s, n1, n2)).collect();
-    let file = std::fs::File::create(&a.output).with_context(|| format!("cannot create {}", a.output.display()))?;
+    let file = std::fs::File::create(&a.output)
+        .with_context(|| format!("cannot create {}", a.output.display()))?;
     let mut w = csv::Writer::from_writer(std::io::BufWriter::new(file));
     let mut h: Vec<String> = headers.iter().map(str::to_string).collect();
     h.push("score".into());

@@ -33,7 +33,10 @@ pub(crate) fn data_dir(g: &Global) -> PathBuf {
 pub(crate) fn load_lists(g: &Global, src: &ListSource) -> anyhow::Result<LoadReport> {
     let mapping = match (&src.mapping, &src.mapping_file) {
         (Some(spec), _) => Some(CustomCsvMapping::parse_spec(spec).context("--mapping")?),
-        (None, Some(f)) => Some(CustomCsvMapping::from_toml_or_json_file(f).with_context(|| format!("--mapping-file {}", f.display()))?),
+        (None, Some(f)) => Some(
+            CustomCsvMapping::from_toml_or_json_file(f)
+                .with_context(|| format!("--mapping-file {}", f.display()))?,
+        ),
         _ => None,
     };
     let opts = LoadOptions { strict: src.strict, mapping, ..LoadOptions::default() };
@@ -61,7 +64,10 @@ pub(crate) fn load_lists(g: &Global, src: &ListSource) -> anyhow::Result<LoadRep
         );
     }
     if report.entries.is_empty() {
-        bail!("the lists given hold no entries: {}", paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "));
+        bail!(
+            "the lists given hold no entries: {}",
+            paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+        );
     }
     Ok(report)
 }
@@ -76,23 +82,34 @@ pub(crate) fn parse_schema(s: &str) -> anyhow::Result<EntitySchema> {
 /// Normalise a country given as ISO code or name to an ISO alpha-2 code.
 pub(crate) fn parse_country(s: &str) -> anyhow::Result<String> {
     let t = s.trim();
-    chiptrace_text::country_code(t)
-        .map(str::to_string)
-        .with_context(|| format!("unknown country {t:?}: use an ISO 3166 code such as CN, HK, SG, MY, AE"))
+    chiptrace_text::country_code(t).map(str::to_string).with_context(|| {
+        format!("unknown country {t:?}: use an ISO 3166 code such as CN, HK, SG, MY, AE")
+    })
 }
 
 /// A party row that could not be used.
 pub(crate) struct BadQuery {
-    pub line: u64,
+    /// What was wrong, naming file and line.
     pub message: String,
 }
 
 /// Read a parties CSV: `id,name` and optional `schema,country,address,dob`
 /// (header required; column order free; unknown columns are reported once and ignored).
-pub(crate) fn read_queries(path: &Path, strict: bool, report_unknown: bool) -> anyhow::Result<(Vec<Query>, Vec<BadQuery>)> {
-    let file = std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
-    let mut rdr = csv::ReaderBuilder::new().flexible(true).has_headers(true).from_reader(std::io::BufReader::new(file));
-    let headers = rdr.byte_headers().with_context(|| format!("{}: cannot read the header line", path.display()))?.clone();
+pub(crate) fn read_queries(
+    path: &Path,
+    strict: bool,
+    report_unknown: bool,
+) -> anyhow::Result<(Vec<Query>, Vec<BadQuery>)> {
+    let file =
+        std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(true)
+        .has_headers(true)
+        .from_reader(std::io::BufReader::new(file));
+    let headers = rdr
+        .byte_headers()
+        .with_context(|| format!("{}: cannot read the header line", path.display()))?
+        .clone();
     let col = |name: &str| {
         headers.iter().position(|h| {
             let h = String::from_utf8_lossy(h);
@@ -100,9 +117,13 @@ pub(crate) fn read_queries(path: &Path, strict: bool, report_unknown: bool) -> a
         })
     };
     let Some(name_col) = col("name") else {
-        bail!("{}:1: the header has no `name` column (expected id,name[,schema,country,address,dob])", path.display());
+        bail!(
+            "{}:1: the header has no `name` column (expected id,name[,schema,country,address,dob])",
+            path.display()
+        );
     };
-    let (id_col, schema_col, country_col, address_col, dob_col) = (col("id"), col("schema"), col("country"), col("address"), col("dob"));
+    let (id_col, schema_col, country_col, address_col, dob_col) =
+        (col("id"), col("schema"), col("country"), col("address"), col("dob"));
     let known = ["id", "name", "schema", "country", "address", "dob"];
     let unknown: Vec<String> = headers
         .iter()
@@ -110,7 +131,11 @@ pub(crate) fn read_queries(path: &Path, strict: bool, report_unknown: bool) -> a
         .filter(|h| !known.iter().any(|k| k.eq_ignore_ascii_case(h)))
         .collect();
     if report_unknown && !unknown.is_empty() {
-        eprintln!("chiptrace: note: {}: ignoring unknown column(s): {}", path.display(), unknown.join(", "));
+        eprintln!(
+            "chiptrace: note: {}: ignoring unknown column(s): {}",
+            path.display(),
+            unknown.join(", ")
+        );
     }
     let mut out = Vec::new();
     let mut bad = Vec::new();
@@ -125,7 +150,7 @@ pub(crate) fn read_queries(path: &Path, strict: bool, report_unknown: bool) -> a
                 if strict {
                     bail!(msg);
                 }
-                bad.push(BadQuery { line, message: msg });
+                bad.push(BadQuery { message: msg });
                 continue;
             }
         }
@@ -140,20 +165,40 @@ pub(crate) fn read_queries(path: &Path, strict: bool, report_unknown: bool) -> a
             Ok((!s.is_empty()).then_some(s))
         };
         let row: anyhow::Result<Query> = (|| {
-            let name = field(Some(name_col))?.ok_or_else(|| anyhow::anyhow!("{}:{}: empty name", path.display(), line))?;
+            let name = field(Some(name_col))?
+                .ok_or_else(|| anyhow::anyhow!("{}:{}: empty name", path.display(), line))?;
             if name.len() > MAX_NAME_BYTES {
-                bail!("{}:{}: name is {} bytes, longer than the {} allowed", path.display(), line, name.len(), MAX_NAME_BYTES);
+                bail!(
+                    "{}:{}: name is {} bytes, longer than the {} allowed",
+                    path.display(),
+                    line,
+                    name.len(),
+                    MAX_NAME_BYTES
+                );
             }
             let schema = match field(schema_col)? {
-                Some(s) => Some(parse_schema(&s).map_err(|e| anyhow::anyhow!("{}:{}: {e}", path.display(), line))?),
+                Some(s) => Some(
+                    parse_schema(&s)
+                        .map_err(|e| anyhow::anyhow!("{}:{}: {e}", path.display(), line))?,
+                ),
                 None => None,
             };
             let country = match field(country_col)? {
-                Some(c) => Some(parse_country(&c).map_err(|e| anyhow::anyhow!("{}:{}: {e}", path.display(), line))?),
+                Some(c) => Some(
+                    parse_country(&c)
+                        .map_err(|e| anyhow::anyhow!("{}:{}: {e}", path.display(), line))?,
+                ),
                 None => None,
             };
             let id = field(id_col)?.unwrap_or_else(|| format!("line{line}"));
-            Ok(Query { id, name, schema, country, address: field(address_col)?, dob: field(dob_col)? })
+            Ok(Query {
+                id,
+                name,
+                schema,
+                country,
+                address: field(address_col)?,
+                dob: field(dob_col)?,
+            })
         })();
         match row {
             Ok(q) => out.push(q),
@@ -161,7 +206,7 @@ pub(crate) fn read_queries(path: &Path, strict: bool, report_unknown: bool) -> a
                 if strict {
                     return Err(e.context("strict mode: bad rows are fatal"));
                 }
-                bad.push(BadQuery { line, message: e.to_string() });
+                bad.push(BadQuery { message: e.to_string() });
             }
         }
     }
@@ -173,7 +218,10 @@ pub(crate) fn progress(len: u64, what: &str) -> indicatif::ProgressBar {
     if !std::io::stderr().is_terminal() {
         return indicatif::ProgressBar::hidden();
     }
-    let pb = indicatif::ProgressBar::with_draw_target(Some(len), indicatif::ProgressDrawTarget::stderr());
+    let pb = indicatif::ProgressBar::with_draw_target(
+        Some(len),
+        indicatif::ProgressDrawTarget::stderr(),
+    );
     if let Ok(style) = indicatif::ProgressStyle::with_template(&format!(
         "{{spinner}} {what} [{{bar:40}}] {{pos}}/{{len}} ({{per_sec}}, eta {{eta}})"
     )) {

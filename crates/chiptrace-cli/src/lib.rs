@@ -26,7 +26,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Analyze(args) => {
             let ty = match args.schema.as_deref().map(input::parse_schema).transpose()? {
                 Some(chiptrace_lists::EntitySchema::Person) => chiptrace_text::NameType::Person,
-                Some(chiptrace_lists::EntitySchema::Organization) => chiptrace_text::NameType::Organization,
+                Some(chiptrace_lists::EntitySchema::Organization) => {
+                    chiptrace_text::NameType::Organization
+                }
                 _ => chiptrace_text::NameType::Any,
             };
             let forms = chiptrace_text::analyze_name(&args.name, ty);

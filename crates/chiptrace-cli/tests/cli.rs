@@ -8,7 +8,11 @@ use assert_cmd::Command;
 
 fn lists_dir() -> PathBuf {
     let p = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/lists"));
-    assert!(p.is_dir(), "shared list data missing at {}: the integration tests need it", p.display());
+    assert!(
+        p.is_dir(),
+        "shared list data missing at {}: the integration tests need it",
+        p.display()
+    );
     p
 }
 
@@ -28,7 +32,8 @@ fn demo_runs_and_alerts_on_the_expected_parties() {
     let s = String::from_utf8(out).expect("utf8");
     // Han-script, Cyrillic and abbreviated names of listed demo companies alert...
     for id in ["P001", "P002", "P003", "P005", "P009", "P010"] {
-        let line = s.lines().find(|l| l.starts_with(id)).unwrap_or_else(|| panic!("{id} missing:\n{s}"));
+        let line =
+            s.lines().find(|l| l.starts_with(id)).unwrap_or_else(|| panic!("{id} missing:\n{s}"));
         assert!(line.contains("ALERT"), "{id} should alert: {line}\n{s}");
     }
     // ...siblings, generic-only and unrelated names do not.
@@ -84,10 +89,16 @@ fn screen_batch_writes_contract_columns() {
         .assert()
         .success();
     let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
-    assert!(stderr.contains("q.csv:4"), "bad row (empty name) must be reported with file and line: {stderr}");
+    assert!(
+        stderr.contains("q.csv:4"),
+        "bad row (empty name) must be reported with file and line: {stderr}"
+    );
     let mut rdr = csv::Reader::from_path(&output).expect("output");
     let headers: Vec<String> = rdr.headers().expect("h").iter().map(str::to_string).collect();
-    assert_eq!(headers, ["id", "rank", "score", "list", "entry_id", "matched_name", "entry_name", "explanation"]);
+    assert_eq!(
+        headers,
+        ["id", "rank", "score", "list", "entry_id", "matched_name", "entry_name", "explanation"]
+    );
     let rows: Vec<csv::StringRecord> = rdr.records().map(|r| r.expect("row")).collect();
     assert!(rows.iter().any(|r| &r[0] == "a1" && &r[1] == "1"), "a1 must hit");
     assert!(!rows.iter().any(|r| &r[0] == "a2"), "a2 must not hit");
@@ -161,7 +172,13 @@ fn score_pairs_adds_score_and_match() {
          Person,\"ABU TAIR, Mohammed Mahmud\",Mohammed Mahmud Abu Tair\n",
     )
     .expect("write");
-    chiptrace().args(["score-pairs", "--input"]).arg(&input).arg("--output").arg(&output).assert().success();
+    chiptrace()
+        .args(["score-pairs", "--input"])
+        .arg(&input)
+        .arg("--output")
+        .arg(&output)
+        .assert()
+        .success();
     let mut rdr = csv::Reader::from_path(&output).expect("out");
     let h: Vec<String> = rdr.headers().expect("h").iter().map(str::to_string).collect();
     assert_eq!(h, ["schema", "name1", "name2", "score", "match"]);
@@ -173,7 +190,12 @@ fn score_pairs_adds_score_and_match() {
 
 #[test]
 fn exit_code_one_on_hit_only_when_asked() {
-    chiptrace().args(["screen", "--lists"]).arg(el_file()).arg("Huawei Technologies Co., Ltd.").assert().code(0);
+    chiptrace()
+        .args(["screen", "--lists"])
+        .arg(el_file())
+        .arg("Huawei Technologies Co., Ltd.")
+        .assert()
+        .code(0);
     chiptrace()
         .args(["screen", "--fail-on-hit", "--lists"])
         .arg(el_file())
@@ -190,7 +212,14 @@ fn exit_code_one_on_hit_only_when_asked() {
 
 #[test]
 fn lists_import_reports_every_real_folder() {
-    let out = chiptrace().args(["lists", "import"]).arg(lists_dir()).assert().success().get_output().stdout.clone();
+    let out = chiptrace()
+        .args(["lists", "import"])
+        .arg(lists_dir())
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     let s = String::from_utf8_lossy(&out);
     for code in ["us_bis_entity_list", "us_ofac_sdn", "un_sc"] {
         assert!(s.contains(code), "{code} missing from:\n{s}");
@@ -200,7 +229,15 @@ fn lists_import_reports_every_real_folder() {
 #[test]
 fn oversized_and_empty_names_are_rejected_cleanly() {
     let big = "A".repeat(100 * 1024);
-    let out = chiptrace().args(["screen", "--lists"]).arg(el_file()).arg(&big).assert().code(2).get_output().stderr.clone();
+    let out = chiptrace()
+        .args(["screen", "--lists"])
+        .arg(el_file())
+        .arg(&big)
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
     assert!(String::from_utf8_lossy(&out).contains("longer than"));
     chiptrace().args(["screen", "--lists"]).arg(el_file()).arg("   ").assert().code(2);
 }

@@ -65,17 +65,32 @@ impl BenchResult {
     /// Rows of (what, value, target, PASS/FAIL).
     pub fn checks(&self) -> Vec<(String, String, String, bool)> {
         let mut v = vec![
-            ("index build".into(), format!("{:.3} s", self.build_s), format!("< {TARGET_BUILD_S} s"), self.build_s < TARGET_BUILD_S),
+            (
+                "index build".into(),
+                format!("{:.3} s", self.build_s),
+                format!("< {TARGET_BUILD_S} s"),
+                self.build_s < TARGET_BUILD_S,
+            ),
             (
                 format!("batch throughput ({} threads)", self.threads),
                 format!("{:.0} q/s", self.batch_qps),
                 format!(">= {TARGET_BATCH_QPS:.0} q/s"),
                 self.batch_qps >= TARGET_BATCH_QPS,
             ),
-            ("single query p50".into(), format!("{:.1} µs", self.single_p50_us), format!("< {TARGET_P50_US} µs"), self.single_p50_us < TARGET_P50_US),
+            (
+                "single query p50".into(),
+                format!("{:.1} µs", self.single_p50_us),
+                format!("< {TARGET_P50_US} µs"),
+                self.single_p50_us < TARGET_P50_US,
+            ),
         ];
         if let Some(m) = self.peak_rss_mb {
-            v.push(("peak RSS".into(), format!("{m:.0} MB"), format!("< {TARGET_PEAK_MB} MB"), m < TARGET_PEAK_MB));
+            v.push((
+                "peak RSS".into(),
+                format!("{m:.0} MB"),
+                format!("< {TARGET_PEAK_MB} MB"),
+                m < TARGET_PEAK_MB,
+            ));
         }
         v
     }
@@ -88,7 +103,10 @@ impl BenchResult {
         );
         s.push_str("| measure | value | target | status |\n|---|--:|---|---|\n");
         for (what, val, target, ok) in self.checks() {
-            s.push_str(&format!("| {what} | {val} | {target} | {} |\n", if ok { "PASS" } else { "FAIL" }));
+            s.push_str(&format!(
+                "| {what} | {val} | {target} | {} |\n",
+                if ok { "PASS" } else { "FAIL" }
+            ));
         }
         s.push_str(&format!(
             "| single query p95 / p99 / mean | {:.1} / {:.1} / {:.1} µs | – | – |\n",
@@ -113,12 +131,18 @@ pub fn read_queries(path: &Path) -> anyhow::Result<Vec<Query>> {
     let mut rdr = csv::Reader::from_path(path)?;
     let headers = rdr.headers()?.clone();
     let col = |n: &str| headers.iter().position(|h| h.trim().eq_ignore_ascii_case(n));
-    let (id, name) = (col("id"), col("name").ok_or_else(|| anyhow::anyhow!("{}: no `name` column", path.display()))?);
-    let (schema, country, address, dob) = (col("schema"), col("country"), col("address"), col("dob"));
+    let (id, name) = (
+        col("id"),
+        col("name").ok_or_else(|| anyhow::anyhow!("{}: no `name` column", path.display()))?,
+    );
+    let (schema, country, address, dob) =
+        (col("schema"), col("country"), col("address"), col("dob"));
     let mut out = Vec::new();
     for (i, rec) in rdr.records().enumerate() {
         let rec = rec?;
-        let get = |c: Option<usize>| c.and_then(|c| rec.get(c)).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
+        let get = |c: Option<usize>| {
+            c.and_then(|c| rec.get(c)).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string)
+        };
         out.push(Query {
             id: get(id).unwrap_or_else(|| (i + 1).to_string()),
             name: rec.get(name).unwrap_or("").to_string(),
@@ -216,8 +240,22 @@ pub struct QueryRow {
 }
 
 const PLACES: &[&str] = &[
-    "Shenzhen", "Shanghai", "Beijing", "Suzhou", "Hangzhou", "Dongguan", "Ningbo", "Xiamen",
-    "Guangzhou", "Wuxi", "Hong Kong", "Singapore", "Dubai", "Istanbul", "Kuala Lumpur", "Almaty",
+    "Shenzhen",
+    "Shanghai",
+    "Beijing",
+    "Suzhou",
+    "Hangzhou",
+    "Dongguan",
+    "Ningbo",
+    "Xiamen",
+    "Guangzhou",
+    "Wuxi",
+    "Hong Kong",
+    "Singapore",
+    "Dubai",
+    "Istanbul",
+    "Kuala Lumpur",
+    "Almaty",
 ];
 const SYLLABLES: &[&str] = &[
     "xin", "da", "hua", "tian", "long", "feng", "hai", "jin", "rui", "yuan", "kang", "sheng",
@@ -225,26 +263,64 @@ const SYLLABLES: &[&str] = &[
     "hao", "chuang", "zhi", "ming", "yang", "bo", "an", "li",
 ];
 const GENERIC: &[&str] = &[
-    "Technology", "Electronics", "Trading", "Precision Machinery", "Industrial", "Logistics",
-    "Semiconductor", "Import and Export", "Optoelectronics", "Components", "Supply Chain",
-    "Information Technology", "New Materials", "Automation", "Instruments", "Engineering",
+    "Technology",
+    "Electronics",
+    "Trading",
+    "Precision Machinery",
+    "Industrial",
+    "Logistics",
+    "Semiconductor",
+    "Import and Export",
+    "Optoelectronics",
+    "Components",
+    "Supply Chain",
+    "Information Technology",
+    "New Materials",
+    "Automation",
+    "Instruments",
+    "Engineering",
 ];
-const LEGAL: &[&str] = &["Co., Ltd.", "Limited", "LLC", "Pte. Ltd.", "FZE", "Sdn. Bhd.", "GmbH", "Inc.", "Company Limited", "JSC"];
+const LEGAL: &[&str] = &[
+    "Co., Ltd.",
+    "Limited",
+    "LLC",
+    "Pte. Ltd.",
+    "FZE",
+    "Sdn. Bhd.",
+    "GmbH",
+    "Inc.",
+    "Company Limited",
+    "JSC",
+];
 const ADJ: &[&str] = &[
-    "Blue", "Silver", "Northern", "Atlas", "Pioneer", "Summit", "Evergreen", "Crescent",
-    "Meridian", "Falcon", "Orion", "Harbor", "Vertex", "Keystone", "Nova", "Sterling",
+    "Blue",
+    "Silver",
+    "Northern",
+    "Atlas",
+    "Pioneer",
+    "Summit",
+    "Evergreen",
+    "Crescent",
+    "Meridian",
+    "Falcon",
+    "Orion",
+    "Harbor",
+    "Vertex",
+    "Keystone",
+    "Nova",
+    "Sterling",
 ];
 const NOUN: &[&str] = &[
-    "River", "Bridge", "Peak", "Wave", "Field", "Stone", "Point", "Gate", "Line", "Path",
-    "Works", "Systems", "Dynamics", "Labs", "Networks", "Devices",
+    "River", "Bridge", "Peak", "Wave", "Field", "Stone", "Point", "Gate", "Line", "Path", "Works",
+    "Systems", "Dynamics", "Labs", "Networks", "Devices",
 ];
 const GIVEN: &[&str] = &[
-    "James", "Maria", "Wei", "Li", "Ahmed", "Fatima", "Ivan", "Olga", "Carlos", "Ana",
-    "Hiroshi", "Yuki", "Rahul", "Priya", "Mehmet", "Elif", "John", "Anna", "Jun", "Min",
+    "James", "Maria", "Wei", "Li", "Ahmed", "Fatima", "Ivan", "Olga", "Carlos", "Ana", "Hiroshi",
+    "Yuki", "Rahul", "Priya", "Mehmet", "Elif", "John", "Anna", "Jun", "Min",
 ];
 const SURNAME: &[&str] = &[
-    "Smith", "Garcia", "Chen", "Wang", "Khan", "Petrov", "Silva", "Tanaka", "Sharma",
-    "Yilmaz", "Muller", "Rossi", "Kim", "Nguyen", "Haddad", "Novak", "Zhang", "Liu",
+    "Smith", "Garcia", "Chen", "Wang", "Khan", "Petrov", "Silva", "Tanaka", "Sharma", "Yilmaz",
+    "Muller", "Rossi", "Kim", "Nguyen", "Haddad", "Novak", "Zhang", "Liu",
 ];
 
 /// A fictional plausible customer name (company or person).
@@ -255,9 +331,26 @@ pub fn fictional_name(rng: &mut Rng) -> (String, &'static str) {
             let s1 = pick(rng, SYLLABLES);
             let s2 = pick(rng, SYLLABLES);
             let brand = format!("{}{}", crate::cyrillic::title(s1), s2);
-            (format!("{} {brand} {} {}", pick(rng, PLACES), pick(rng, GENERIC), pick(rng, LEGAL)), "organization")
+            (
+                format!(
+                    "{} {brand} {} {}",
+                    pick(rng, PLACES),
+                    pick(rng, GENERIC),
+                    pick(rng, LEGAL)
+                ),
+                "organization",
+            )
         }
-        5..=7 => (format!("{} {} {} {}", pick(rng, ADJ), pick(rng, NOUN), pick(rng, GENERIC), pick(rng, LEGAL)), "organization"),
+        5..=7 => (
+            format!(
+                "{} {} {} {}",
+                pick(rng, ADJ),
+                pick(rng, NOUN),
+                pick(rng, GENERIC),
+                pick(rng, LEGAL)
+            ),
+            "organization",
+        ),
         _ => (format!("{} {}", pick(rng, GIVEN), pick(rng, SURNAME)), "person"),
     }
 }
@@ -266,8 +359,10 @@ pub fn fictional_name(rng: &mut Rng) -> (String, &'static str) {
 /// positives, 20 % of hard negatives, 40 % fictional customer names.
 pub fn make_queries(pairs: &[EvalPair], n: usize, seed: u64) -> Vec<QueryRow> {
     let mut rng = Rng::new(seed, "bench-queries");
-    let pos: Vec<&EvalPair> = pairs.iter().filter(|p| p.expected && p.category != Category::HanBrand).collect();
-    let neg: Vec<&EvalPair> = pairs.iter().filter(|p| !p.expected && p.category.negative_focused()).collect();
+    let pos: Vec<&EvalPair> =
+        pairs.iter().filter(|p| p.expected && p.category != Category::HanBrand).collect();
+    let neg: Vec<&EvalPair> =
+        pairs.iter().filter(|p| !p.expected && p.category.negative_focused()).collect();
     let mut out = Vec::with_capacity(n);
     for i in 0..n {
         let r = rng.below(10);
@@ -281,7 +376,12 @@ pub fn make_queries(pairs: &[EvalPair], n: usize, seed: u64) -> Vec<QueryRow> {
             let (n, s) = fictional_name(&mut rng);
             (n, s, "fictional")
         };
-        out.push(QueryRow { id: format!("q{:06}", i + 1), name, schema: schema.to_string(), source: source.to_string() });
+        out.push(QueryRow {
+            id: format!("q{:06}", i + 1),
+            name,
+            schema: schema.to_string(),
+            source: source.to_string(),
+        });
     }
     out
 }

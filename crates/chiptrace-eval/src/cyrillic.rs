@@ -25,7 +25,10 @@ pub fn to_cyrillic_word(w: &str, initial_e_is_e_oborotnoye: bool) -> String {
         let after_consonant = prev.is_some_and(|p| p.is_ascii_alphabetic() && !is_vowel(p));
         let rest = n - i;
         // Word endings first.
-        if rest == 4 && starts(i, "skiy") || rest == 3 && starts(i, "sky") || rest == 4 && starts(i, "skii") {
+        if rest == 4 && starts(i, "skiy")
+            || rest == 3 && starts(i, "sky")
+            || rest == 4 && starts(i, "skii")
+        {
             out.push_str("ский");
             break;
         }
@@ -59,7 +62,16 @@ pub fn to_cyrillic_word(w: &str, initial_e_is_e_oborotnoye: bool) -> String {
             ("ё", 2)
         } else if starts(i, "ye") {
             // Word-final consonant + "ye" is the adjective ending -ые (Bespilotnye).
-            (if after_consonant && i + 2 == n { "ые" } else if after_consonant { "ье" } else { "е" }, 2)
+            (
+                if after_consonant && i + 2 == n {
+                    "ые"
+                } else if after_consonant {
+                    "ье"
+                } else {
+                    "е"
+                },
+                2,
+            )
         } else if starts(i, "x") {
             ("кс", 1)
         } else if b[i] == 'y' {
@@ -189,7 +201,13 @@ pub fn romanise_word(w: &str, scheme: Scheme) -> String {
                 Scheme::Bgn => "iy",
                 Scheme::Icao => "ii",
                 Scheme::English => {
-                    if prev == Some('к') { "y" } else if prev == Some('р') { "i" } else { "y" }
+                    if prev == Some('к') {
+                        "y"
+                    } else if prev == Some('р') {
+                        "i"
+                    } else {
+                        "y"
+                    }
                 }
                 Scheme::German => "i",
             });
@@ -221,7 +239,9 @@ pub fn romanise_word(w: &str, scheme: Scheme) -> String {
             ('е', Scheme::German) if initial_or_after_vowel => "je",
             ('е', _) => "e",
             ('ё', Scheme::Icao) => "e",
-            ('ё', Scheme::German | Scheme::English) if prev.is_some_and(|p| "жчшщ".contains(p)) => "o",
+            ('ё', Scheme::German | Scheme::English) if prev.is_some_and(|p| "жчшщ".contains(p)) => {
+                "o"
+            }
             ('ё', Scheme::German) => "jo",
             ('ё', _) => "yo",
             ('ж', Scheme::German) => "sh",

@@ -41,7 +41,15 @@ impl<'p, 'a> Gen<'p, 'a> {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn push(&mut self, cat: Category, entry: usize, query: String, listed: &str, expected: bool, note: String) -> bool {
+    fn push(
+        &mut self,
+        cat: Category,
+        entry: usize,
+        query: String,
+        listed: &str,
+        expected: bool,
+        note: String,
+    ) -> bool {
         let query = query.trim().to_string();
         if query.is_empty() || !self.seen.insert((cat, query.clone(), listed.to_string())) {
             return false;
@@ -149,7 +157,14 @@ impl<'p, 'a> Gen<'p, 'a> {
             {
                 let sib = self.pool.names[s].clone();
                 if words::core(&q) != sib.core
-                    && self.push(cat, sib.entry, q, &sib.name, false, format!("{note}; vs sibling entry"))
+                    && self.push(
+                        cat,
+                        sib.entry,
+                        q,
+                        &sib.name,
+                        false,
+                        format!("{note}; vs sibling entry"),
+                    )
                 {
                     neg += 1;
                 }
@@ -180,7 +195,9 @@ impl<'p, 'a> Gen<'p, 'a> {
             let a = order[rng.below(order.len())];
             let b = order[rng.below(order.len())];
             let (na, nb) = (&self.pool.names[a], &self.pool.names[b]);
-            if self.pool.schema(na.entry) != self.pool.schema(nb.entry) || self.pool.related(na.entry, nb.entry) {
+            if self.pool.schema(na.entry) != self.pool.schema(nb.entry)
+                || self.pool.related(na.entry, nb.entry)
+            {
                 continue;
             }
             let (q, l, e) = (na.name.clone(), nb.name.clone(), nb.entry);
@@ -195,8 +212,10 @@ impl<'p, 'a> Gen<'p, 'a> {
             self.pool.names.iter().enumerate().map(|(i, n)| (n.name.as_str(), i)).collect();
         let mut han_queries: Vec<(Category, String, usize)> = Vec::new();
         for row in han::han_rows() {
-            let cat = if row.category == "han_brand" { Category::HanBrand } else { Category::HanCompany };
-            let Some((latin, entries)) = crate::pool::resolve_name(entries_by_name, &row.latin) else {
+            let cat =
+                if row.category == "han_brand" { Category::HanBrand } else { Category::HanCompany };
+            let Some((latin, entries)) = crate::pool::resolve_name(entries_by_name, &row.latin)
+            else {
                 continue;
             };
             let (latin, entry) = (latin.to_string(), entries[0]);
@@ -227,7 +246,14 @@ impl<'p, 'a> Gen<'p, 'a> {
             let n = self.pool.names[ni].clone();
             let is_py = |k: &str| self.pool.is_pinyin(k);
             let Some(h) = han::synth_han(&n.name, &mut rng, &is_py) else { continue };
-            if self.push(Category::HanCompany, n.entry, h.clone(), &n.name, true, "synthetic Han form".into()) {
+            if self.push(
+                Category::HanCompany,
+                n.entry,
+                h.clone(),
+                &n.name,
+                true,
+                "synthetic Han form".into(),
+            ) {
                 made += 1;
                 han_queries.push((Category::HanCompany, h, ni));
             }
@@ -242,7 +268,14 @@ impl<'p, 'a> Gen<'p, 'a> {
             if let Some(s) = self.pool.sibling(ni) {
                 let sib = self.pool.names[s].clone();
                 let src = &self.pool.names[ni].name;
-                if self.push(cat, sib.entry, h, &sib.name, false, format!("Han form of '{src}' vs sibling entry")) {
+                if self.push(
+                    cat,
+                    sib.entry,
+                    h,
+                    &sib.name,
+                    false,
+                    format!("Han form of '{src}' vs sibling entry"),
+                ) {
                     *neg.entry(cat).or_default() += 1;
                 }
             }
@@ -265,7 +298,10 @@ impl<'p, 'a> Gen<'p, 'a> {
         let ru_legal = |keys: &[String], i: usize| -> Option<(usize, &'static str)> {
             cyrillic::RU_LEGAL
                 .iter()
-                .filter(|(p, _)| keys.len() >= i + p.len() && keys[i..i + p.len()].iter().zip(p.iter()).all(|(a, b)| a == b))
+                .filter(|(p, _)| {
+                    keys.len() >= i + p.len()
+                        && keys[i..i + p.len()].iter().zip(p.iter()).all(|(a, b)| a == b)
+                })
                 .map(|(p, c)| (p.len(), *c))
                 .max_by_key(|(l, _)| *l)
         };
@@ -289,7 +325,8 @@ impl<'p, 'a> Gen<'p, 'a> {
                     i += l;
                     continue;
                 }
-                let acronym = ws[i].text.len() <= 5 && ws[i].text.chars().all(|c| c.is_ascii_uppercase());
+                let acronym =
+                    ws[i].text.len() <= 5 && ws[i].text.chars().all(|c| c.is_ascii_uppercase());
                 if acronym {
                     i += 1;
                     continue;
@@ -308,7 +345,9 @@ impl<'p, 'a> Gen<'p, 'a> {
         });
         let person_cyr = |name: &str, rng: &mut Rng| -> String {
             let (sur, given): (String, Vec<String>) = match name.split_once(',') {
-                Some((s, g)) => (s.trim().to_string(), g.split_whitespace().map(str::to_string).collect()),
+                Some((s, g)) => {
+                    (s.trim().to_string(), g.split_whitespace().map(str::to_string).collect())
+                }
                 None => {
                     let ws: Vec<String> = name.split_whitespace().map(str::to_string).collect();
                     let last = ws.last().cloned().unwrap_or_default();
@@ -396,14 +435,23 @@ impl<'p, 'a> Gen<'p, 'a> {
             if words::fold(&q) == words::fold(&n.name) {
                 continue;
             }
-            if pos < POS_QUOTA && self.push(Category::Cyrillic, n.entry, q.clone(), &n.name, true, note.clone()) {
+            if pos < POS_QUOTA
+                && self.push(Category::Cyrillic, n.entry, q.clone(), &n.name, true, note.clone())
+            {
                 pos += 1;
             }
             if neg < NEG_QUOTA
                 && let Some(s) = self.pool.sibling(ni)
             {
                 let sib = self.pool.names[s].clone();
-                if self.push(Category::Cyrillic, sib.entry, q, &sib.name, false, format!("{note}; vs sibling entry")) {
+                if self.push(
+                    Category::Cyrillic,
+                    sib.entry,
+                    q,
+                    &sib.name,
+                    false,
+                    format!("{note}; vs sibling entry"),
+                ) {
                     neg += 1;
                 }
             }
@@ -425,7 +473,14 @@ impl<'p, 'a> Gen<'p, 'a> {
             }
             if let Some(s) = self.pool.sibling(ni) {
                 let (a, b) = (self.pool.names[ni].clone(), self.pool.names[s].clone());
-                if self.push(cat, b.entry, a.name.clone(), &b.name, false, "real sibling entries".into()) {
+                if self.push(
+                    cat,
+                    b.entry,
+                    a.name.clone(),
+                    &b.name,
+                    false,
+                    "real sibling entries".into(),
+                ) {
                     real += 1;
                     with_siblings.push(ni);
                 }
@@ -436,7 +491,12 @@ impl<'p, 'a> Gen<'p, 'a> {
         let mut donors: Vec<String> = orgs
             .iter()
             .flat_map(|&i| self.pool.names[i].core.iter())
-            .filter(|t| self.pool.df_of(t) <= 3 && t.len() >= 4 && words::kind(t) == Kind::Distinctive && t.is_ascii())
+            .filter(|t| {
+                self.pool.df_of(t) <= 3
+                    && t.len() >= 4
+                    && words::kind(t) == Kind::Distinctive
+                    && t.is_ascii()
+            })
             .cloned()
             .collect();
         donors.sort_unstable();
@@ -448,9 +508,14 @@ impl<'p, 'a> Gen<'p, 'a> {
             }
             let n = self.pool.names[ni].clone();
             let ws = words::words(&n.name);
-            let dist: Vec<&words::Word> =
-                ws.iter().filter(|w| words::kind(&w.key) == Kind::Distinctive && w.key.is_ascii() && w.key.len() >= 3).collect();
-            let company_like = ws.iter().any(|w| matches!(words::kind(&w.key), Kind::Generic | Kind::Legal));
+            let dist: Vec<&words::Word> = ws
+                .iter()
+                .filter(|w| {
+                    words::kind(&w.key) == Kind::Distinctive && w.key.is_ascii() && w.key.len() >= 3
+                })
+                .collect();
+            let company_like =
+                ws.iter().any(|w| matches!(words::kind(&w.key), Kind::Generic | Kind::Legal));
             if dist.len() < 2 || !company_like {
                 continue;
             }
@@ -459,12 +524,16 @@ impl<'p, 'a> Gen<'p, 'a> {
             if strsim_close(&d, &w.key) {
                 continue;
             }
-            let q = variants::replace_spans(&n.name, vec![(w.start, w.end, variants::recase(&d, &w.text))]);
+            let q = variants::replace_spans(
+                &n.name,
+                vec![(w.start, w.end, variants::recase(&d, &w.text))],
+            );
             let qc = words::core(&q);
             if self.pool.names_other_entry(&qc, usize::MAX) {
                 continue;
             }
-            if self.push(cat, n.entry, q, &n.name, false, format!("'{}' replaced by '{d}'", w.text)) {
+            if self.push(cat, n.entry, q, &n.name, false, format!("'{}' replaced by '{d}'", w.text))
+            {
                 synth += 1;
             }
         }
@@ -507,7 +576,8 @@ impl<'p, 'a> Gen<'p, 'a> {
             let n = self.pool.names[ni].clone();
             let ws = words::words(&n.name);
             let df = |w: &words::Word| self.pool.df_of(&words::canonical(&w.key));
-            let rare_dist = ws.iter().any(|w| words::kind(&w.key) == Kind::Distinctive && df(w) <= 2);
+            let rare_dist =
+                ws.iter().any(|w| words::kind(&w.key) == Kind::Distinctive && df(w) <= 2);
             // Organisations come from the curated phrases below: a frequent
             // word in organisation names is as often a brand with many
             // listed subsidiaries ("Huawei", "Gazprom") as a common word,
@@ -517,7 +587,9 @@ impl<'p, 'a> Gen<'p, 'a> {
             }
             let q = if self.is_org(ni) {
                 // Keep common distinctive words, generic words and legal form.
-                let common_word = |w: &words::Word| words::kind(&w.key) == Kind::Distinctive && df(w) >= 5 && w.key.len() >= 3;
+                let common_word = |w: &words::Word| {
+                    words::kind(&w.key) == Kind::Distinctive && df(w) >= 5 && w.key.len() >= 3
+                };
                 let kept: Vec<&str> = ws
                     .iter()
                     .filter(|w| common_word(w) || words::kind(&w.key) == Kind::Generic)
@@ -532,12 +604,17 @@ impl<'p, 'a> Gen<'p, 'a> {
                 // Persons: one common name part, or 1-2 common given names
                 // without the surname ("Ali Akbar" vs "VELAYATI, Ali Akbar").
                 // Never surname + given name: that is a real name match.
-                const PARTICLES: &[&str] = &["al", "el", "bin", "ben", "abu", "ibn", "bint", "de", "la", "van", "von", "mr", "mrs", "dr", "haji", "mullah", "sheikh"];
+                const PARTICLES: &[&str] = &[
+                    "al", "el", "bin", "ben", "abu", "ibn", "bint", "de", "la", "van", "von", "mr",
+                    "mrs", "dr", "haji", "mullah", "sheikh",
+                ];
                 let given_only = n.name.split_once(',').map(|(_, g)| words::words(g));
                 let pool_words = given_only.clone().unwrap_or_else(|| ws.clone());
                 let mut parts: Vec<&words::Word> = pool_words
                     .iter()
-                    .filter(|w| df(w) >= 5 && w.key.len() >= 3 && !PARTICLES.contains(&w.key.as_str()))
+                    .filter(|w| {
+                        df(w) >= 5 && w.key.len() >= 3 && !PARTICLES.contains(&w.key.as_str())
+                    })
                     .collect();
                 if parts.is_empty() || parts.len() == ws.len() {
                     continue;
@@ -556,19 +633,66 @@ impl<'p, 'a> Gen<'p, 'a> {
         }
         // Fictional common customer names vs list names containing their words.
         const FICTIONAL: &[&str] = &[
-            "Global Trading", "Star Electronics", "Asia Pacific Trading", "United Technology",
-            "Golden Star", "New Energy Technology", "Smart Tech", "Sun Electronics",
-            "Alpha Trading", "Eagle Industries", "Royal Trading", "Prime Logistics",
-            "Ali", "Wang", "Ahmad", "Hassan", "Sergey", "Mohammad", "Zhang",
-            "Ocean Shipping", "Modern Technology", "Future Technology", "Best Electronics",
-            "Great Wall Trading", "China Trading", "International Trading", "Tech Solutions",
-            "Asia Trading", "Pacific Electronics", "Golden Bridge", "Silk Road", "Eastern Star",
-            "Sky Technology", "Green Energy", "Royal Group", "Grand Trading", "Oriental Trading",
-            "Universal Trading", "Sunrise Trading", "Bright Star", "Smart Electronics",
-            "Victory Trading", "Diamond Trading", "First Trading", "Phoenix Trading", "Lucky Star",
-            "New Century", "Future Tech", "Global Logistics", "Star Trading", "United Trading",
-            "Alpha Technology", "Prime Technology", "Power Technology", "Ocean Trading",
-            "Eagle Trading", "Gold Star", "Trans Logistics", "Euro Trading", "Middle East Trading",
+            "Global Trading",
+            "Star Electronics",
+            "Asia Pacific Trading",
+            "United Technology",
+            "Golden Star",
+            "New Energy Technology",
+            "Smart Tech",
+            "Sun Electronics",
+            "Alpha Trading",
+            "Eagle Industries",
+            "Royal Trading",
+            "Prime Logistics",
+            "Ali",
+            "Wang",
+            "Ahmad",
+            "Hassan",
+            "Sergey",
+            "Mohammad",
+            "Zhang",
+            "Ocean Shipping",
+            "Modern Technology",
+            "Future Technology",
+            "Best Electronics",
+            "Great Wall Trading",
+            "China Trading",
+            "International Trading",
+            "Tech Solutions",
+            "Asia Trading",
+            "Pacific Electronics",
+            "Golden Bridge",
+            "Silk Road",
+            "Eastern Star",
+            "Sky Technology",
+            "Green Energy",
+            "Royal Group",
+            "Grand Trading",
+            "Oriental Trading",
+            "Universal Trading",
+            "Sunrise Trading",
+            "Bright Star",
+            "Smart Electronics",
+            "Victory Trading",
+            "Diamond Trading",
+            "First Trading",
+            "Phoenix Trading",
+            "Lucky Star",
+            "New Century",
+            "Future Tech",
+            "Global Logistics",
+            "Star Trading",
+            "United Trading",
+            "Alpha Technology",
+            "Prime Technology",
+            "Power Technology",
+            "Ocean Trading",
+            "Eagle Trading",
+            "Gold Star",
+            "Trans Logistics",
+            "Euro Trading",
+            "Middle East Trading",
         ];
         for q in FICTIONAL {
             let qc = words::core(q);
@@ -579,14 +703,23 @@ impl<'p, 'a> Gen<'p, 'a> {
                 .enumerate()
                 .filter(|(_, n)| {
                     crate::pool::subset(&qc, &n.core)
-                        && n.core.iter().any(|t| !qc.contains(t) && words::kind(t) == Kind::Distinctive)
+                        && n.core
+                            .iter()
+                            .any(|t| !qc.contains(t) && words::kind(t) == Kind::Distinctive)
                 })
                 .map(|(i, _)| i)
                 .collect();
             rng.shuffle(&mut hits);
             for ni in hits.into_iter().take(5) {
                 let n = self.pool.names[ni].clone();
-                self.push(cat, n.entry, q.to_string(), &n.name, false, "fictional common name".into());
+                self.push(
+                    cat,
+                    n.entry,
+                    q.to_string(),
+                    &n.name,
+                    false,
+                    "fictional common name".into(),
+                );
             }
         }
         // Controls: short list names vs themselves, re-cased.
@@ -599,8 +732,19 @@ impl<'p, 'a> Gen<'p, 'a> {
             if words::words(&n.name).len() > 2 || n.name.chars().count() < 3 {
                 continue;
             }
-            let q = if n.name.chars().any(char::is_lowercase) { n.name.to_uppercase() } else { n.name.to_lowercase() };
-            if self.push(cat, n.entry, q, &n.name, true, "control: short list name, re-cased".into()) {
+            let q = if n.name.chars().any(char::is_lowercase) {
+                n.name.to_uppercase()
+            } else {
+                n.name.to_lowercase()
+            };
+            if self.push(
+                cat,
+                n.entry,
+                q,
+                &n.name,
+                true,
+                "control: short list name, re-cased".into(),
+            ) {
                 ctl += 1;
             }
         }
@@ -613,9 +757,10 @@ impl<'p, 'a> Gen<'p, 'a> {
         let order = self.order(&orgs, &mut rng);
         let near = NearChecker::new(&self.pool.vocab);
         let common_syl: Vec<&str> = vec![
-            "xin", "da", "hua", "tian", "long", "feng", "hai", "jin", "rui", "yuan", "kang", "sheng",
-            "tai", "heng", "fu", "an", "tong", "bao", "cheng", "mei", "hong", "guang", "li", "xing",
-            "yi", "jia", "run", "de", "hao", "wei", "chuang", "zhi", "ke", "ming", "yang", "bo",
+            "xin", "da", "hua", "tian", "long", "feng", "hai", "jin", "rui", "yuan", "kang",
+            "sheng", "tai", "heng", "fu", "an", "tong", "bao", "cheng", "mei", "hong", "guang",
+            "li", "xing", "yi", "jia", "run", "de", "hao", "wei", "chuang", "zhi", "ke", "ming",
+            "yang", "bo",
         ];
         let latin_syl: Vec<&str> = vec![
             "vel", "ta", "ro", "ma", "nex", "tor", "li", "ka", "zen", "dor", "ri", "sa", "ven",
@@ -628,7 +773,8 @@ impl<'p, 'a> Gen<'p, 'a> {
             }
             let n = self.pool.names[ni].clone();
             let ws = words::words(&n.name);
-            let dist: Vec<&words::Word> = ws.iter().filter(|w| words::kind(&w.key) == Kind::Distinctive).collect();
+            let dist: Vec<&words::Word> =
+                ws.iter().filter(|w| words::kind(&w.key) == Kind::Distinctive).collect();
             let generic = ws.iter().filter(|w| words::kind(&w.key) == Kind::Generic).count();
             if dist.is_empty() || generic == 0 || dist.len() > 2 {
                 continue;
@@ -640,9 +786,15 @@ impl<'p, 'a> Gen<'p, 'a> {
                 let mut made = None;
                 for _ in 0..20 {
                     let f: String = if chinese {
-                        format!("{}{}", rng.pick(&common_syl).copied().unwrap_or("xin"), rng.pick(&common_syl).copied().unwrap_or("da"))
+                        format!(
+                            "{}{}",
+                            rng.pick(&common_syl).copied().unwrap_or("xin"),
+                            rng.pick(&common_syl).copied().unwrap_or("da")
+                        )
                     } else {
-                        (0..2 + rng.below(2)).map(|_| rng.pick(&latin_syl).copied().unwrap_or("ta")).collect()
+                        (0..2 + rng.below(2))
+                            .map(|_| rng.pick(&latin_syl).copied().unwrap_or("ta"))
+                            .collect()
                     };
                     if !near.near(&f) {
                         made = Some(f);
@@ -661,7 +813,14 @@ impl<'p, 'a> Gen<'p, 'a> {
             if self.pool.names_other_entry(&words::core(&q), usize::MAX) {
                 continue;
             }
-            if self.push(cat, n.entry, q, &n.name, false, "distinctive words replaced by fictional ones".into()) {
+            if self.push(
+                cat,
+                n.entry,
+                q,
+                &n.name,
+                false,
+                "distinctive words replaced by fictional ones".into(),
+            ) {
                 synth += 1;
             }
         }
@@ -693,13 +852,30 @@ impl<'p, 'a> Gen<'p, 'a> {
             }
             let shared: Vec<&String> = na.core.iter().filter(|t| nb.core.contains(t)).collect();
             let shared_generic = shared.iter().filter(|t| words::kind(t) == Kind::Generic).count();
-            let shared_strong = shared.iter().filter(|t| matches!(words::kind(t), Kind::Distinctive | Kind::Number)).count();
-            let close = na.core.iter().any(|a| nb.core.iter().any(|b| a != b && crate::pool::close_words(a, b)));
-            if shared_strong > 0 || shared_generic == 0 || close || self.pool.related(na.entry, nb.entry) {
+            let shared_strong = shared
+                .iter()
+                .filter(|t| matches!(words::kind(t), Kind::Distinctive | Kind::Number))
+                .count();
+            let close = na
+                .core
+                .iter()
+                .any(|a| nb.core.iter().any(|b| a != b && crate::pool::close_words(a, b)));
+            if shared_strong > 0
+                || shared_generic == 0
+                || close
+                || self.pool.related(na.entry, nb.entry)
+            {
                 continue;
             }
             let (q, l, e) = (na.name.clone(), nb.name.clone(), nb.entry);
-            if self.push(cat, e, q, &l, false, "real unrelated companies sharing generic words".into()) {
+            if self.push(
+                cat,
+                e,
+                q,
+                &l,
+                false,
+                "real unrelated companies sharing generic words".into(),
+            ) {
                 real += 1;
             }
         }
@@ -734,18 +910,41 @@ impl<'p, 'a> Gen<'p, 'a> {
 
 /// Transliterated Russian generic words of organisation names.
 const RU_GENERIC: &[&str] = &[
-    "zavod", "obshchestvo", "aktsionernoe", "nauchno", "proizvodstvennoe", "obedinenie", "npo",
-    "npp", "nii", "kb", "okb", "byuro", "konstruktorskoe", "tsentr", "institut", "kompaniya",
-    "gruppa", "fgup", "tsnii", "vnii", "kombinat", "firma", "tekhnologii", "sistemy", "servis",
+    "zavod",
+    "obshchestvo",
+    "aktsionernoe",
+    "nauchno",
+    "proizvodstvennoe",
+    "obedinenie",
+    "npo",
+    "npp",
+    "nii",
+    "kb",
+    "okb",
+    "byuro",
+    "konstruktorskoe",
+    "tsentr",
+    "institut",
+    "kompaniya",
+    "gruppa",
+    "fgup",
+    "tsnii",
+    "vnii",
+    "kombinat",
+    "firma",
+    "tekhnologii",
+    "sistemy",
+    "servis",
 ];
 
 /// Whether a folded word looks like transliterated Russian.
 fn russian_looking(w: &str) -> bool {
     const INNER: &[&str] = &["kh", "zh", "ts", "shch", "yy", "iy", "ya", "yu", "ye", "yo", "sch"];
     const ENDS: &[&str] = &[
-        "ov", "ev", "in", "sky", "skiy", "skaya", "sk", "nik", "ogo", "oye", "oe", "aya", "iya", "ka",
-        "ovo", "evo", "ino", "grad", "stroy", "prom", "mash", "neft", "gaz", "energo", "tekh", "servis",
-        "trans", "avia", "snab", "torg", "ii", "yi", "nyi", "niy", "ny", "ko", "enko", "ich", "na",
+        "ov", "ev", "in", "sky", "skiy", "skaya", "sk", "nik", "ogo", "oye", "oe", "aya", "iya",
+        "ka", "ovo", "evo", "ino", "grad", "stroy", "prom", "mash", "neft", "gaz", "energo",
+        "tekh", "servis", "trans", "avia", "snab", "torg", "ii", "yi", "nyi", "niy", "ny", "ko",
+        "enko", "ich", "na",
     ];
     INNER.iter().any(|p| w.contains(p)) || ENDS.iter().any(|e| w.ends_with(e))
 }
@@ -833,7 +1032,8 @@ pub fn generate_from_entries(entries: &[ListEntry], seed: u64) -> Vec<EvalPair> 
     lap("Typo");
     let tok = g.names_where(|_| true);
     let org_flags: Vec<bool> = (0..pool.names.len()).map(|i| g.is_org(i)).collect();
-    let name_to_idx: HashMap<String, usize> = pool.names.iter().enumerate().map(|(i, n)| (n.name.clone(), i)).collect();
+    let name_to_idx: HashMap<String, usize> =
+        pool.names.iter().enumerate().map(|(i, n)| (n.name.clone(), i)).collect();
     g.positive_category(Category::TokenOrder, tok, |name, rng| {
         let person = name_to_idx.get(name).is_some_and(|&i| !org_flags[i]);
         variants::token_order(name, person, rng)
@@ -845,7 +1045,9 @@ pub fn generate_from_entries(entries: &[ListEntry], seed: u64) -> Vec<EvalPair> 
     g.han(&entries_by_name);
     lap("han");
     let py = g.names_where(|i| g.has_country(i, "CN"));
-    g.positive_category(Category::PinyinSpacing, py, |name, rng| variants::pinyin_spacing(name, rng, &|k| pool.is_pinyin(k)));
+    g.positive_category(Category::PinyinSpacing, py, |name, rng| {
+        variants::pinyin_spacing(name, rng, &|k| pool.is_pinyin(k))
+    });
     g.cyrillic();
     lap("cyrillic");
     let hg = g.names_where(|_| true);

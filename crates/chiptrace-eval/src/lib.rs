@@ -136,7 +136,13 @@ impl Category {
     /// Whether the category is built around hard negatives (with a few
     /// control positives), as opposed to positives (with natural negatives).
     pub fn negative_focused(self) -> bool {
-        matches!(self, Category::Sibling | Category::ShortCommon | Category::GenericWords | Category::Unrelated)
+        matches!(
+            self,
+            Category::Sibling
+                | Category::ShortCommon
+                | Category::GenericWords
+                | Category::Unrelated
+        )
     }
 }
 
@@ -217,7 +223,8 @@ pub fn read_pairs_csv<R: std::io::Read>(r: R) -> anyhow::Result<Vec<EvalPair>> {
     for rec in rdr.records() {
         let rec = rec?;
         let get = |i: usize| rec.get(i).unwrap_or("").to_string();
-        let category = Category::parse(&get(3)).ok_or_else(|| anyhow::anyhow!("unknown category {:?}", get(3)))?;
+        let category = Category::parse(&get(3))
+            .ok_or_else(|| anyhow::anyhow!("unknown category {:?}", get(3)))?;
         out.push(EvalPair {
             category,
             schema: EntitySchema::parse(&get(0)).unwrap_or(EntitySchema::Unknown),

@@ -9,7 +9,11 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "chiptrace-eval", version, about = "Evaluation harness and benchmarks for chiptrace screening")]
+#[command(
+    name = "chiptrace-eval",
+    version,
+    about = "Evaluation harness and benchmarks for chiptrace screening"
+)]
 struct Cli {
     #[command(subcommand)]
     cmd: Cmd,
@@ -116,7 +120,9 @@ fn create(path: &PathBuf) -> anyhow::Result<std::io::BufWriter<std::fs::File>> {
     {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     }
-    Ok(std::io::BufWriter::new(std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?))
+    Ok(std::io::BufWriter::new(
+        std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?,
+    ))
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -147,7 +153,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             if let Some(path) = scores_out {
                 let mut w = csv::Writer::from_writer(create(&path)?);
-                w.write_record(["category", "expected", "score", "schema", "name1", "name2", "entry_id", "note"])?;
+                w.write_record([
+                    "category", "expected", "score", "schema", "name1", "name2", "entry_id", "note",
+                ])?;
                 for (p, s) in pairs.iter().zip(&scores) {
                     w.write_record([
                         p.category.as_str(),
@@ -199,7 +207,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
             }
             w.flush()?;
-            eprintln!("{} distinct names of {} entries written to {}", seen.len(), entries.len(), out.display());
+            eprintln!(
+                "{} distinct names of {} entries written to {}",
+                seen.len(),
+                entries.len(),
+                out.display()
+            );
         }
         Cmd::Queries { lists, out, n, seed } => {
             let pairs = chiptrace_eval::generate(&lists, seed)?;
@@ -219,7 +232,10 @@ fn main() -> ExitCode {
     match run(Cli::parse()) {
         Ok(c) => c,
         Err(e) => {
-            if e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)) {
+            if e.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            }) {
                 return ExitCode::SUCCESS;
             }
             eprintln!("chiptrace-eval: {e:#}");

@@ -59,10 +59,41 @@ pub fn usable_name(name: &str) -> bool {
     }
     let lower = n.to_lowercase();
     const BAD: &[&str] = &[
-        ";", " a.k.a", "f.k.a", "subordinate", "address ", " and ", "http", "@", "\"", "linked to",
-        "formerly", "p.o. box", " street", " road", " floor", " room ", " building", " bldg",
-        "district,", "including", "successor", "(f.k.a", "d/b/a", " no. ", "office ", "a.k.a",
-        " korp", "litera", "pomeshch", "prospekt", "ulitsa", " ul. ", " d. ", "mr. ", "mrs. ",
+        ";",
+        " a.k.a",
+        "f.k.a",
+        "subordinate",
+        "address ",
+        " and ",
+        "http",
+        "@",
+        "\"",
+        "linked to",
+        "formerly",
+        "p.o. box",
+        " street",
+        " road",
+        " floor",
+        " room ",
+        " building",
+        " bldg",
+        "district,",
+        "including",
+        "successor",
+        "(f.k.a",
+        "d/b/a",
+        " no. ",
+        "office ",
+        "a.k.a",
+        " korp",
+        "litera",
+        "pomeshch",
+        "prospekt",
+        "ulitsa",
+        " ul. ",
+        " d. ",
+        "mr. ",
+        "mrs. ",
     ];
     if BAD.iter().any(|b| lower.contains(b)) || lower.starts_with("address") {
         return false;
@@ -74,7 +105,9 @@ pub fn usable_name(name: &str) -> bool {
     // Descriptions rather than names ("Routers produced in a foreign country").
     let lower_words = w
         .iter()
-        .filter(|x| x.text.chars().next().is_some_and(char::is_lowercase) && !words::is_stopword(&x.key))
+        .filter(|x| {
+            x.text.chars().next().is_some_and(char::is_lowercase) && !words::is_stopword(&x.key)
+        })
         .count();
     if lower_words >= 3 {
         return false;
@@ -100,7 +133,10 @@ impl<'a> Pool<'a> {
             }
             let mut seen_tokens: HashSet<String> = HashSet::new();
             let mut seen_words: HashSet<String> = HashSet::new();
-            let chinese = e.countries.iter().any(|c| matches!(c.to_ascii_uppercase().as_str(), "CN" | "HK" | "TW" | "MO"));
+            let chinese = e
+                .countries
+                .iter()
+                .any(|c| matches!(c.to_ascii_uppercase().as_str(), "CN" | "HK" | "TW" | "MO"));
             for (ni, n) in e.names.iter().enumerate() {
                 let core = words::core(&n.name);
                 for w in words::words(&n.name) {
@@ -120,7 +156,12 @@ impl<'a> Pool<'a> {
                 }
                 if usable_name(&n.name) && !core.is_empty() {
                     by_entry[ei].push(names.len());
-                    names.push(NameRec { entry: ei, name: n.name.trim().to_string(), primary: ni == 0, core });
+                    names.push(NameRec {
+                        entry: ei,
+                        name: n.name.trim().to_string(),
+                        primary: ni == 0,
+                        core,
+                    });
                 }
             }
             for t in seen_tokens {
@@ -214,13 +255,19 @@ impl<'a> Pool<'a> {
             if !(1..=2).contains(&only_a) || !(1..=2).contains(&only_b) {
                 continue;
             }
-            let strong = shared.iter().filter(|t| matches!(words::kind(t), Kind::Distinctive | Kind::Number)).count();
+            let strong = shared
+                .iter()
+                .filter(|t| matches!(words::kind(t), Kind::Distinctive | Kind::Number))
+                .count();
             if strong == 0 {
                 continue;
             }
             // The substituted words must really differ (not two spellings of one word).
             let diff_a = n.core.iter().filter(|t| !o.core.contains(t));
-            if diff_a.into_iter().any(|a| o.core.iter().filter(|t| !n.core.contains(t)).any(|b| close_words(a, b))) {
+            if diff_a
+                .into_iter()
+                .any(|a| o.core.iter().filter(|t| !n.core.contains(t)).any(|b| close_words(a, b)))
+            {
                 continue;
             }
             let jac = shared.len() as f64 / (shared.len() + only_a + only_b) as f64;

@@ -107,7 +107,12 @@ fn ratio(a: usize, b: usize) -> Option<f64> {
 }
 
 impl CategoryReport {
-    fn from(category: String, targeted: bool, items: &[(&EvalPair, f64)], threshold: f64) -> CategoryReport {
+    fn from(
+        category: String,
+        targeted: bool,
+        items: &[(&EvalPair, f64)],
+        threshold: f64,
+    ) -> CategoryReport {
         let (mut tp, mut fp, mut fn_, mut tn) = (0, 0, 0, 0);
         let (mut ps, mut ns) = (Vec::new(), Vec::new());
         for (p, s) in items {
@@ -126,7 +131,9 @@ impl CategoryReport {
         let recall = ratio(tp, positives);
         let specificity = ratio(tn, negatives);
         let f1 = match (precision, recall) {
-            (Some(p), Some(r)) if negatives > 0 => Some(if tp == 0 { 0.0 } else { 2.0 * p * r / (p + r) }),
+            (Some(p), Some(r)) if negatives > 0 => {
+                Some(if tp == 0 { 0.0 } else { 2.0 * p * r / (p + r) })
+            }
             _ => None,
         };
         let (metric, value) = if positives > 0 && negatives > 0 {
@@ -209,17 +216,29 @@ where
 }
 
 /// Build the report from precomputed scores (same order as `pairs`).
-pub fn evaluate_scored(pairs: &[EvalPair], scores: &[f64], threshold: f64, scoring_ms: f64) -> Report {
+pub fn evaluate_scored(
+    pairs: &[EvalPair],
+    scores: &[f64],
+    threshold: f64,
+    scoring_ms: f64,
+) -> Report {
     let items: Vec<(&EvalPair, f64)> = pairs.iter().zip(scores.iter().copied()).collect();
     let mut categories = Vec::new();
     for c in Category::ALL {
-        let its: Vec<(&EvalPair, f64)> = items.iter().filter(|(p, _)| p.category == c).copied().collect();
+        let its: Vec<(&EvalPair, f64)> =
+            items.iter().filter(|(p, _)| p.category == c).copied().collect();
         if its.is_empty() {
             continue;
         }
-        categories.push(CategoryReport::from(c.as_str().to_string(), c.targeted(), &its, threshold));
+        categories.push(CategoryReport::from(
+            c.as_str().to_string(),
+            c.targeted(),
+            &its,
+            threshold,
+        ));
     }
-    let targeted: Vec<(&EvalPair, f64)> = items.iter().filter(|(p, _)| p.category.targeted()).copied().collect();
+    let targeted: Vec<(&EvalPair, f64)> =
+        items.iter().filter(|(p, _)| p.category.targeted()).copied().collect();
     let overall = CategoryReport::from("overall".into(), true, &targeted, threshold);
     let mut failures: Vec<Failure> = items
         .iter()
@@ -242,14 +261,19 @@ pub fn evaluate_scored(pairs: &[EvalPair], scores: &[f64], threshold: f64, scori
     });
     let mut violations = Vec::new();
     if overall.recall.unwrap_or(0.0) < TARGET_RECALL {
-        violations.push(format!("overall recall {:.3} < {TARGET_RECALL}", overall.recall.unwrap_or(0.0)));
+        violations
+            .push(format!("overall recall {:.3} < {TARGET_RECALL}", overall.recall.unwrap_or(0.0)));
     }
     if overall.precision.unwrap_or(0.0) < TARGET_PRECISION {
-        violations.push(format!("overall precision {:.3} < {TARGET_PRECISION}", overall.precision.unwrap_or(0.0)));
+        violations.push(format!(
+            "overall precision {:.3} < {TARGET_PRECISION}",
+            overall.precision.unwrap_or(0.0)
+        ));
     }
     for c in categories.iter().filter(|c| c.targeted) {
         if c.value < TARGET_CATEGORY {
-            violations.push(format!("{}: {} {:.3} < {TARGET_CATEGORY}", c.category, c.metric, c.value));
+            violations
+                .push(format!("{}: {} {:.3} < {TARGET_CATEGORY}", c.category, c.metric, c.value));
         }
     }
     Report { threshold, pairs: pairs.len(), scoring_ms, categories, overall, failures, violations }
@@ -283,8 +307,12 @@ impl Report {
             let status = if !c.targeted {
                 "not targeted".to_string()
             } else if c.category == "overall" {
-                let ok = c.recall.unwrap_or(0.0) >= TARGET_RECALL && c.precision.unwrap_or(0.0) >= TARGET_PRECISION;
-                format!("{} (R≥{TARGET_RECALL}, P≥{TARGET_PRECISION})", if ok { "PASS" } else { "FAIL" })
+                let ok = c.recall.unwrap_or(0.0) >= TARGET_RECALL
+                    && c.precision.unwrap_or(0.0) >= TARGET_PRECISION;
+                format!(
+                    "{} (R≥{TARGET_RECALL}, P≥{TARGET_PRECISION})",
+                    if ok { "PASS" } else { "FAIL" }
+                )
             } else if c.value >= TARGET_CATEGORY {
                 "PASS".into()
             } else {

@@ -52,9 +52,17 @@ impl RetrievalReport {
 
     /// Markdown table.
     pub fn to_markdown(&self, misses: usize) -> String {
-        let mut s = String::from("| category | eligible | retrieved | retrieval recall |\n|---|--:|--:|--:|\n");
+        let mut s = String::from(
+            "| category | eligible | retrieved | retrieval recall |\n|---|--:|--:|--:|\n",
+        );
         for r in &self.rows {
-            s.push_str(&format!("| {} | {} | {} | {:.3} |\n", r.category, r.eligible, r.retrieved, r.recall()));
+            s.push_str(&format!(
+                "| {} | {} | {} | {:.3} |\n",
+                r.category,
+                r.eligible,
+                r.retrieved,
+                r.recall()
+            ));
         }
         s.push_str(&format!("| **overall** | | | **{:.3}** |\n", self.overall()));
         for (c, q, l) in self.misses.iter().take(misses) {
@@ -65,7 +73,12 @@ impl RetrievalReport {
 }
 
 /// Run every eligible positive pair through `Index::screen`.
-pub fn check(entries: Vec<ListEntry>, pairs: &[EvalPair], scores: &[f64], threshold: f64) -> RetrievalReport {
+pub fn check(
+    entries: Vec<ListEntry>,
+    pairs: &[EvalPair],
+    scores: &[f64],
+    threshold: f64,
+) -> RetrievalReport {
     let index = Index::build(entries);
     let opts = ScreenOptions { threshold, top: 10 };
     let eligible: Vec<(&EvalPair, bool)> = pairs
@@ -73,7 +86,12 @@ pub fn check(entries: Vec<ListEntry>, pairs: &[EvalPair], scores: &[f64], thresh
         .zip(scores)
         .filter(|(p, s)| p.expected && p.category.targeted() && **s >= threshold)
         .map(|(p, _)| {
-            let q = Query { id: String::new(), name: p.query.clone(), schema: Some(p.schema), ..Query::default() };
+            let q = Query {
+                id: String::new(),
+                name: p.query.clone(),
+                schema: Some(p.schema),
+                ..Query::default()
+            };
             let hits = index.screen(&q, &opts);
             let found = hits.iter().any(|h| {
                 let e = &index.entries()[h.entry];
@@ -87,7 +105,11 @@ pub fn check(entries: Vec<ListEntry>, pairs: &[EvalPair], scores: &[f64], thresh
     let mut misses = Vec::new();
     for (p, found) in eligible {
         let c: Category = p.category;
-        let row = by.entry(c.as_str()).or_insert(RetrievalRow { category: c.as_str(), eligible: 0, retrieved: 0 });
+        let row = by.entry(c.as_str()).or_insert(RetrievalRow {
+            category: c.as_str(),
+            eligible: 0,
+            retrieved: 0,
+        });
         row.eligible += 1;
         if found {
             row.retrieved += 1;

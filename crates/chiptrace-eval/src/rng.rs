@@ -67,14 +67,18 @@ mod tests {
 
     #[test]
     fn deterministic_and_streams_differ() {
-        let a: Vec<u64> = (0..4).map({
-            let mut r = Rng::new(7, "x");
-            move |_| r.next_u64()
-        }).collect();
-        let b: Vec<u64> = (0..4).map({
-            let mut r = Rng::new(7, "x");
-            move |_| r.next_u64()
-        }).collect();
+        let a: Vec<u64> = (0..4)
+            .map({
+                let mut r = Rng::new(7, "x");
+                move |_| r.next_u64()
+            })
+            .collect();
+        let b: Vec<u64> = (0..4)
+            .map({
+                let mut r = Rng::new(7, "x");
+                move |_| r.next_u64()
+            })
+            .collect();
         let c = Rng::new(7, "y").next_u64();
         assert_eq!(a, b);
         assert_ne!(a[0], c);

@@ -182,8 +182,13 @@ pub fn find_legal(name: &str) -> Option<LegalSpan> {
             if keys[keys.len() - k..] == fks[..] {
                 let first = &ws[keys.len() - k];
                 let tail = &name[ws[keys.len() - 1].end..];
-                if tail.chars().all(|c| c == '.' || c == ' ' || c == ',') && best.as_ref().is_none_or(|(bk, _)| k > *bk) {
-                    best = Some((k, LegalSpan { start: first.start, end: name.len(), class: ci, prefix: false }));
+                if tail.chars().all(|c| c == '.' || c == ' ' || c == ',')
+                    && best.as_ref().is_none_or(|(bk, _)| k > *bk)
+                {
+                    best = Some((
+                        k,
+                        LegalSpan { start: first.start, end: name.len(), class: ci, prefix: false },
+                    ));
                 }
             }
             if keys[..k] == fks[..] && best.as_ref().is_none_or(|(bk, _)| k > *bk) {
@@ -212,7 +217,14 @@ pub fn legal_form(name: &str, rng: &mut Rng) -> Option<(String, String)> {
             let others: Vec<&str> = class
                 .iter()
                 .copied()
-                .filter(|f| words::form_keys(f).join(" ") != words::words(&current).iter().map(|w| w.key.clone()).collect::<Vec<_>>().join(" "))
+                .filter(|f| {
+                    words::form_keys(f).join(" ")
+                        != words::words(&current)
+                            .iter()
+                            .map(|w| w.key.clone())
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                })
                 .collect();
             let drop = others.is_empty() || rng.chance(0.35);
             let out = if span.prefix {
@@ -228,7 +240,15 @@ pub fn legal_form(name: &str, rng: &mut Rng) -> Option<(String, String)> {
                     head.to_string()
                 } else {
                     let f = others[rng.below(others.len())];
-                    let sep = if f.starts_with("Co") || f.starts_with("Ltd") || f.starts_with("Limited") || rng.chance(0.5) { " " } else { ", " };
+                    let sep = if f.starts_with("Co")
+                        || f.starts_with("Ltd")
+                        || f.starts_with("Limited")
+                        || rng.chance(0.5)
+                    {
+                        " "
+                    } else {
+                        ", "
+                    };
                     format!("{head}{sep}{f}")
                 }
             };
@@ -247,11 +267,35 @@ pub fn legal_form(name: &str, rng: &mut Rng) -> Option<(String, String)> {
         None => {
             // Only add a legal form where one is plausible: commercial names.
             const COMMERCIAL: &[&str] = &[
-                "technology", "electronics", "trading", "industry", "engineering", "logistics",
-                "semiconductor", "microelectronics", "equipment", "manufacturing", "service",
-                "investment", "holding", "shipping", "international", "development", "software",
-                "communication", "system", "material", "optoelectronics", "instrument", "machinery",
-                "import", "export", "commerce", "energy", "digital", "intelligent",
+                "technology",
+                "electronics",
+                "trading",
+                "industry",
+                "engineering",
+                "logistics",
+                "semiconductor",
+                "microelectronics",
+                "equipment",
+                "manufacturing",
+                "service",
+                "investment",
+                "holding",
+                "shipping",
+                "international",
+                "development",
+                "software",
+                "communication",
+                "system",
+                "material",
+                "optoelectronics",
+                "instrument",
+                "machinery",
+                "import",
+                "export",
+                "commerce",
+                "energy",
+                "digital",
+                "intelligent",
             ];
             let commercial = words::words(name)
                 .iter()
@@ -280,9 +324,15 @@ pub fn abbreviation(name: &str, rng: &mut Rng) -> Option<(String, String)> {
     let mut options: Vec<(usize, usize, String, String)> = Vec::new();
     let mut i = 0;
     while i < ws.len() {
-        if let Some((p, abbr)) = PHRASE_ABBREVIATIONS.iter().find(|(p, _)| keys[i..].starts_with(p)) {
+        if let Some((p, abbr)) = PHRASE_ABBREVIATIONS.iter().find(|(p, _)| keys[i..].starts_with(p))
+        {
             let a = abbr[rng.below(abbr.len())];
-            options.push((ws[i].start, ws[i + p.len() - 1].end, a.to_string(), format!("{}→{a}", p.join(" "))));
+            options.push((
+                ws[i].start,
+                ws[i + p.len() - 1].end,
+                a.to_string(),
+                format!("{}→{a}", p.join(" ")),
+            ));
             i += p.len();
             continue;
         }
@@ -421,7 +471,10 @@ pub fn person_order(name: &str, rng: &mut Rng) -> Option<(String, String)> {
         if rng.chance(0.4) && (3..=4).contains(&ws.len()) {
             Some((format!("{} {last}", first[0]), "dropped middle names".into()))
         } else {
-            Some((format!("{}, {}", last.to_uppercase(), first.join(" ")), "to SURNAME, Given".into()))
+            Some((
+                format!("{}, {}", last.to_uppercase(), first.join(" ")),
+                "to SURNAME, Given".into(),
+            ))
         }
     }
 }
@@ -475,9 +528,14 @@ pub fn token_order(name: &str, person: bool, rng: &mut Rng) -> Option<(String, S
         && o < c
     {
         let inner = core_str[o + 1..c].trim();
-        if words::words(inner).iter().all(|w| words::kind(&w.key) == Kind::Place) && !inner.is_empty() {
+        if words::words(inner).iter().all(|w| words::kind(&w.key) == Kind::Place)
+            && !inner.is_empty()
+        {
             let rest = format!("{} {}", core_str[..o].trim(), core_str[c + 1..].trim());
-            return Some((join(&format!("{inner} {}", rest.trim())), "bracketed place to front".into()));
+            return Some((
+                join(&format!("{inner} {}", rest.trim())),
+                "bracketed place to front".into(),
+            ));
         }
     }
     if words::kind(&ws[0].key) == Kind::Place && ws.len() >= 2 && rng.chance(0.6) {
@@ -500,17 +558,25 @@ pub fn token_order(name: &str, person: bool, rng: &mut Rng) -> Option<(String, S
         // At least one distinctive word, and no legal phrase or quotes torn apart.
         let distinctive = |w: &Word| matches!(words::kind(&w.key), Kind::Distinctive | Kind::Place);
         if !(distinctive(a) || distinctive(b))
-            || [a.key.as_str(), b.key.as_str()].iter().any(|k| matches!(words::kind(k), Kind::Stop | Kind::Legal))
+            || [a.key.as_str(), b.key.as_str()]
+                .iter()
+                .any(|k| matches!(words::kind(k), Kind::Stop | Kind::Legal))
         {
             continue;
         }
         let between = &core_str[a.end..b.start];
         let around = |i: usize| core_str[..i].chars().next_back();
         let quoted = |c: Option<char>| c.is_some_and(|c| "'\"“”«»‘’".contains(c));
-        if quoted(around(a.start)) || quoted(core_str[b.end..].chars().next()) || between.chars().any(|c| quoted(Some(c))) {
+        if quoted(around(a.start))
+            || quoted(core_str[b.end..].chars().next())
+            || between.chars().any(|c| quoted(Some(c)))
+        {
             continue;
         }
-        let swapped = replace_spans(&core_str, vec![(a.start, b.end, format!("{}{between}{}", b.text, a.text))]);
+        let swapped = replace_spans(
+            &core_str,
+            vec![(a.start, b.end, format!("{}{between}{}", b.text, a.text))],
+        );
         return Some((join(&swapped), format!("swapped '{}' and '{}'", a.text, b.text)));
     }
     None
@@ -525,10 +591,19 @@ pub fn looks_acronym(w: &Word, name: &str) -> bool {
 /// Split a multi-syllable pinyin word into syllables ("Jingyuan" → "Jing
 /// Yuan" or "Jing-Yuan"), or join two adjacent pinyin words
 /// ("Zhongke Jingyuan" → "Zhongkejingyuan").
-pub fn pinyin_spacing(name: &str, rng: &mut Rng, is_py: &dyn Fn(&str) -> bool) -> Option<(String, String)> {
+pub fn pinyin_spacing(
+    name: &str,
+    rng: &mut Rng,
+    is_py: &dyn Fn(&str) -> bool,
+) -> Option<(String, String)> {
     let ws = words::words(name);
-    let py: Vec<usize> = (0..ws.len()).filter(|&i| is_py(&ws[i].key) && !looks_acronym(&ws[i], name)).collect();
-    let mut splits: Vec<usize> = py.iter().copied().filter(|&i| han::segment(&ws[i].key).is_some_and(|s| s.len() >= 2)).collect();
+    let py: Vec<usize> =
+        (0..ws.len()).filter(|&i| is_py(&ws[i].key) && !looks_acronym(&ws[i], name)).collect();
+    let mut splits: Vec<usize> = py
+        .iter()
+        .copied()
+        .filter(|&i| han::segment(&ws[i].key).is_some_and(|s| s.len() >= 2))
+        .collect();
     let joins: Vec<usize> = py
         .iter()
         .copied()
@@ -595,15 +670,28 @@ mod tests {
     #[test]
     fn token_orders() {
         let mut r = Rng::new(1, "t");
-        let (v, _) = token_order("Cambricon (Kunshan) Information Technology Co., Ltd.", false, &mut r).unwrap();
+        let (v, _) =
+            token_order("Cambricon (Kunshan) Information Technology Co., Ltd.", false, &mut r)
+                .unwrap();
         assert_eq!(v, "Kunshan Cambricon Information Technology Co., Ltd.");
     }
 
     #[test]
     fn pinyin_spacing_variants() {
         let mut r = Rng::new(2, "t");
-        let (v, _) = pinyin_spacing("Shanghai Jingce Semiconductor Technology Co., Ltd.", &mut r, &han::is_pinyin_word).unwrap();
-        assert!(v.contains("Jing Ce") || v.contains("Jing-Ce") || v.contains("ShanghaiJingce") || v.contains("Shang"), "{v}");
+        let (v, _) = pinyin_spacing(
+            "Shanghai Jingce Semiconductor Technology Co., Ltd.",
+            &mut r,
+            &han::is_pinyin_word,
+        )
+        .unwrap();
+        assert!(
+            v.contains("Jing Ce")
+                || v.contains("Jing-Ce")
+                || v.contains("ShanghaiJingce")
+                || v.contains("Shang"),
+            "{v}"
+        );
     }
 
     #[test]

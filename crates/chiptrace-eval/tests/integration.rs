@@ -54,7 +54,8 @@ fn every_category_is_populated_and_labelled_both_ways() {
 
 #[test]
 fn han_pairs_exist_and_are_han() {
-    let han: Vec<&EvalPair> = pairs().iter().filter(|p| p.category == Category::HanCompany && p.expected).collect();
+    let han: Vec<&EvalPair> =
+        pairs().iter().filter(|p| p.category == Category::HanCompany && p.expected).collect();
     assert!(han.len() >= 300, "{} han_company positives", han.len());
     let is_han = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
     assert!(han.iter().all(|p| is_han(&p.query) && !is_han(&p.listed)));
@@ -68,8 +69,10 @@ fn han_pairs_exist_and_are_han() {
 fn hand_written_han_names_match_real_list_names() {
     // The loader splits a trailing bracketed acronym ("... (NUDT)") into its
     // own name; resolve_name accepts the published text either way.
-    let names: HashMap<String, ()> =
-        entries().iter().flat_map(|e| e.names.iter().map(|n| (n.name.trim().to_string(), ()))).collect();
+    let names: HashMap<String, ()> = entries()
+        .iter()
+        .flat_map(|e| e.names.iter().map(|n| (n.name.trim().to_string(), ())))
+        .collect();
     let missing: Vec<String> = chiptrace_eval::han::han_rows()
         .into_iter()
         .filter(|r| chiptrace_eval::pool::resolve_name(&names, &r.latin).is_none())
@@ -90,10 +93,14 @@ fn pairs_are_well_formed() {
         }
     }
     // Negatives never pair a name with another name of the same entry.
-    let by_id: HashMap<String, &ListEntry> = entries().iter().map(|e| (format!("{}:{}", e.list, e.id), e)).collect();
+    let by_id: HashMap<String, &ListEntry> =
+        entries().iter().map(|e| (format!("{}:{}", e.list, e.id), e)).collect();
     for p in pairs().iter().filter(|p| !p.expected) {
         let e = by_id[&p.list_entry_id];
-        assert!(!e.names.iter().any(|n| n.name.trim() == p.query), "negative query is a name of the listed entry: {p:?}");
+        assert!(
+            !e.names.iter().any(|n| n.name.trim() == p.query),
+            "negative query is a name of the listed entry: {p:?}"
+        );
     }
 }
 
@@ -115,7 +122,11 @@ fn csv_round_trip() {
 /// This test fails until the scorer meets the targets; that is intended.
 #[test]
 fn quality_targets() {
-    let r = chiptrace_eval::evaluate(pairs(), chiptrace_screen::DEFAULT_THRESHOLD, chiptrace_eval::chiptrace_score);
+    let r = chiptrace_eval::evaluate(
+        pairs(),
+        chiptrace_screen::DEFAULT_THRESHOLD,
+        chiptrace_eval::chiptrace_score,
+    );
     assert!(r.passed(), "quality targets not met:\n{}", r.to_markdown(5));
     assert!(r.overall.recall.unwrap_or(0.0) >= report::TARGET_RECALL);
     assert!(r.overall.precision.unwrap_or(0.0) >= report::TARGET_PRECISION);

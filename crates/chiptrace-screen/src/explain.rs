@@ -117,7 +117,9 @@ pub(crate) fn origin_str(o: chiptrace_text::FormOrigin) -> String {
         serde_json::Value::String(s) => s.to_lowercase(),
         serde_json::Value::Object(m) => m
             .iter()
-            .map(|(k, v)| format!("{}/{}", k.to_lowercase(), v.as_str().unwrap_or("").to_lowercase()))
+            .map(|(k, v)| {
+                format!("{}/{}", k.to_lowercase(), v.as_str().unwrap_or("").to_lowercase())
+            })
             .collect::<Vec<_>>()
             .join(","),
         _ => String::new(),
@@ -150,8 +152,20 @@ pub(crate) fn explain_name(q: &PForm, l: &PForm, a: &Alignment) -> NameExplanati
         query_form_origin: origin_str(q.origin),
         listed_form: form_text(l),
         tokens,
-        unmatched_query: q.toks.iter().zip(&qused).filter(|(_, u)| !**u).map(|(t, _)| t.text.to_string()).collect(),
-        unmatched_listed: l.toks.iter().zip(&lused).filter(|(_, u)| !**u).map(|(t, _)| t.text.to_string()).collect(),
+        unmatched_query: q
+            .toks
+            .iter()
+            .zip(&qused)
+            .filter(|(_, u)| !**u)
+            .map(|(t, _)| t.text.to_string())
+            .collect(),
+        unmatched_listed: l
+            .toks
+            .iter()
+            .zip(&lused)
+            .filter(|(_, u)| !**u)
+            .map(|(t, _)| t.text.to_string())
+            .collect(),
         coverage: round4(a.coverage),
         penalties: a.penalties.to_vec(),
         score: round4(a.score),

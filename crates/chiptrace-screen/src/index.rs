@@ -105,7 +105,13 @@ pub(crate) fn form_keys(f: &PForm, out: &mut Vec<(u64, f32)>) {
             _ => continue,
         }
         // Short words (pinyin syllables, initials) are weak keys.
-        let w = if t.place { 0.4 } else if t.text.len() <= 3 { 0.5 } else { 1.0 };
+        let w = if t.place {
+            0.4
+        } else if t.text.len() <= 3 {
+            0.5
+        } else {
+            1.0
+        };
         out.push((key(K_WORD, &t.text), w));
         let n = t.text.len();
         if (4..=24).contains(&n) {
@@ -192,7 +198,8 @@ pub(crate) fn build(entries: &[ListEntry]) -> IndexData {
                 }
                 recs.push(NameRec { entry: ei as u32, name_idx: ni as u16, prepared: p });
             }
-            let mut countries: Vec<String> = e.countries.iter().map(|c| c.to_ascii_uppercase()).collect();
+            let mut countries: Vec<String> =
+                e.countries.iter().map(|c| c.to_ascii_uppercase()).collect();
             for a in &e.addresses {
                 if let Some(c) = &a.country {
                     countries.push(c.to_ascii_uppercase());
@@ -239,7 +246,15 @@ pub(crate) fn build(entries: &[ListEntry]) -> IndexData {
         .iter()
         .map(|r| {
             let nt = r.prepared.forms.first().map_or(1, |f| {
-                f.toks.iter().filter(|t| matches!(t.class, TokenClass::Word | TokenClass::Generic | TokenClass::Number)).count()
+                f.toks
+                    .iter()
+                    .filter(|t| {
+                        matches!(
+                            t.class,
+                            TokenClass::Word | TokenClass::Generic | TokenClass::Number
+                        )
+                    })
+                    .count()
             });
             1.0 / (1.0 + 0.1 * (nt.max(1) - 1) as f32)
         })
@@ -285,11 +300,8 @@ pub(crate) fn candidates(data: &IndexData, q: &Prepared, limit: usize) -> Vec<u3
         // One contribution per distinct key (forms repeat keys).
         s.keys.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
         s.keys.dedup_by_key(|k| k.0);
-        let hits: Vec<(&Vec<u32>, f32)> = s
-            .keys
-            .iter()
-            .filter_map(|(k, w)| data.postings.get(k).map(|p| (p, *w)))
-            .collect();
+        let hits: Vec<(&Vec<u32>, f32)> =
+            s.keys.iter().filter_map(|(k, w)| data.postings.get(k).map(|p| (p, *w))).collect();
         let any_small = hits.iter().any(|(p, _)| p.len() <= MAX_DF);
         for (p, w) in hits {
             if any_small && p.len() > MAX_DF {
@@ -316,7 +328,8 @@ pub(crate) fn candidates(data: &IndexData, q: &Prepared, limit: usize) -> Vec<u3
         // floor of MIN_CANDIDATES so a query with one strong key still sees
         // its near neighbours.
         let cut = best * RELATIVE_CUT;
-        let mut cands: Vec<(f32, u32)> = s.touched.iter().map(|&n| (s.acc[n as usize], n)).collect();
+        let mut cands: Vec<(f32, u32)> =
+            s.touched.iter().map(|&n| (s.acc[n as usize], n)).collect();
         let order = |a: &(f32, u32), b: &(f32, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
         if cands.len() > limit {
             // Partial selection: only the best `limit` need ordering.

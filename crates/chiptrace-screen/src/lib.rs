@@ -31,7 +31,8 @@ use crate::score::{Alignment, align};
 
 /// Version of the matcher, recorded with every result so that a decision
 /// can be reproduced (input, list version, matcher version).
-pub const MATCHER_VERSION: &str = concat!("chiptrace-screen/", env!("CARGO_PKG_VERSION"), "+scorer.1");
+pub const MATCHER_VERSION: &str =
+    concat!("chiptrace-screen/", env!("CARGO_PKG_VERSION"), "+scorer.1");
 
 /// Scores at or above this are "strong": near-certain name identity.
 pub const STRONG_THRESHOLD: f64 = 0.95;
@@ -102,7 +103,10 @@ pub struct Index {
 }
 
 /// Best alignment of a prepared query against a prepared listed name: (score, query form, listed form, alignment).
-fn best_alignment<'a>(q: &'a Prepared, l: &'a Prepared) -> Option<(f64, &'a PForm, &'a PForm, Alignment)> {
+fn best_alignment<'a>(
+    q: &'a Prepared,
+    l: &'a Prepared,
+) -> Option<(f64, &'a PForm, &'a PForm, Alignment)> {
     let mut best: Option<(f64, &PForm, &PForm, Alignment)> = None;
     for qf in &q.forms {
         for lf in &l.forms {
@@ -190,7 +194,11 @@ impl Index {
         hits.sort_by(|a, b| {
             b.score.total_cmp(&a.score).then_with(|| {
                 // Ties: more qualifiers of evidence first, then stable by list order.
-                b.explanation.qualifiers.len().cmp(&a.explanation.qualifiers.len()).then(a.entry.cmp(&b.entry))
+                b.explanation
+                    .qualifiers
+                    .len()
+                    .cmp(&a.explanation.qualifiers.len())
+                    .then(a.entry.cmp(&b.entry))
             })
         });
         hits.truncate(opts.top);
@@ -208,39 +216,81 @@ impl Index {
         let mut score = name_score;
         if index::is_weak(nm.kind) {
             score -= 0.05;
-            qualifiers.push(Qualifier { feature: "weak_alias", delta: -0.05, detail: format!("matched a weak alias: {}", nm.name) });
+            qualifiers.push(Qualifier {
+                feature: "weak_alias",
+                delta: -0.05,
+                detail: format!("matched a weak alias: {}", nm.name),
+            });
         }
-        if let Some(c) = q.country.as_deref().map(|c| c.trim().to_ascii_uppercase()).filter(|c| !c.is_empty()) {
-            if !meta.countries.is_empty() {
+        if let Some(c) =
+            q.country.as_deref().map(|c| c.trim().to_ascii_uppercase()).filter(|c| !c.is_empty())
+            && !meta.countries.is_empty()
+        {
+            {
                 if meta.countries.iter().any(|x| same_country(x, &c)) {
                     score += 0.02;
-                    qualifiers.push(Qualifier { feature: "country_match", delta: 0.02, detail: format!("query country {c} among listed countries {}", meta.countries.join(",")) });
+                    qualifiers.push(Qualifier {
+                        feature: "country_match",
+                        delta: 0.02,
+                        detail: format!(
+                            "query country {c} among listed countries {}",
+                            meta.countries.join(",")
+                        ),
+                    });
                 } else {
                     score -= 0.08;
-                    qualifiers.push(Qualifier { feature: "country_mismatch", delta: -0.08, detail: format!("query country {c} not among listed countries {}", meta.countries.join(",")) });
+                    qualifiers.push(Qualifier {
+                        feature: "country_mismatch",
+                        delta: -0.08,
+                        detail: format!(
+                            "query country {c} not among listed countries {}",
+                            meta.countries.join(",")
+                        ),
+                    });
                 }
             }
         }
-        if let Some(y) = q.dob.as_deref().and_then(index::year_of) {
-            if !meta.birth_years.is_empty() {
+        if let Some(y) = q.dob.as_deref().and_then(index::year_of)
+            && !meta.birth_years.is_empty()
+        {
+            {
                 if meta.birth_years.contains(&y) {
                     score += 0.03;
-                    qualifiers.push(Qualifier { feature: "dob_match", delta: 0.03, detail: format!("birth year {y} listed") });
+                    qualifiers.push(Qualifier {
+                        feature: "dob_match",
+                        delta: 0.03,
+                        detail: format!("birth year {y} listed"),
+                    });
                 } else {
                     score -= 0.15;
-                    qualifiers.push(Qualifier { feature: "dob_year_mismatch", delta: -0.15, detail: format!("birth year {y} not among listed {}", meta.birth_years.join(",")) });
+                    qualifiers.push(Qualifier {
+                        feature: "dob_year_mismatch",
+                        delta: -0.15,
+                        detail: format!(
+                            "birth year {y} not among listed {}",
+                            meta.birth_years.join(",")
+                        ),
+                    });
                 }
             }
         }
         if let Some(a) = q.address.as_deref().filter(|a| !a.trim().is_empty()) {
             let qa = index::address_tokens(a);
             if !qa.is_empty() && !meta.address_tokens.is_empty() {
-                let common = qa.iter().filter(|t| meta.address_tokens.binary_search(t).is_ok()).count();
+                let common =
+                    qa.iter().filter(|t| meta.address_tokens.binary_search(t).is_ok()).count();
                 let overlap = common as f64 / qa.len() as f64;
                 if overlap >= 0.5 {
                     let d = round4(0.05 * overlap);
                     score += d;
-                    qualifiers.push(Qualifier { feature: "address_overlap", delta: d, detail: format!("{common} of {} query address tokens found in listed addresses", qa.len()) });
+                    qualifiers.push(Qualifier {
+                        feature: "address_overlap",
+                        delta: d,
+                        detail: format!(
+                            "{common} of {} query address tokens found in listed addresses",
+                            qa.len()
+                        ),
+                    });
                 }
             }
         }
@@ -248,11 +298,21 @@ impl Index {
             let known = |x: EntitySchema| x != EntitySchema::Unknown;
             if known(s) && known(e.schema) && s != e.schema {
                 score -= 0.1;
-                qualifiers.push(Qualifier { feature: "schema_mismatch", delta: -0.1, detail: format!("query is {}, entry is {}", s.as_str(), e.schema.as_str()) });
+                qualifiers.push(Qualifier {
+                    feature: "schema_mismatch",
+                    delta: -0.1,
+                    detail: format!("query is {}, entry is {}", s.as_str(), e.schema.as_str()),
+                });
             }
         }
         let score = round4(score.clamp(0.0, 1.0));
-        let band = if score >= STRONG_THRESHOLD { "strong" } else if score >= DEFAULT_THRESHOLD { "review" } else { "below_threshold" };
+        let band = if score >= STRONG_THRESHOLD {
+            "strong"
+        } else if score >= DEFAULT_THRESHOLD {
+            "review"
+        } else {
+            "below_threshold"
+        };
         Some(Hit {
             entry,
             score,
@@ -287,7 +347,9 @@ pub fn score_pair(schema: Option<EntitySchema>, query: &str, listed: &str) -> Pa
     let q = prepare(query, ty);
     let l = prepare(listed, ty);
     match best_alignment(&q, &l) {
-        Some((s, qf, lf, a)) => PairScore { score: round4(s), explanation: Some(explain_name(qf, lf, &a)) },
+        Some((s, qf, lf, a)) => {
+            PairScore { score: round4(s), explanation: Some(explain_name(qf, lf, &a)) }
+        }
         None => PairScore { score: 0.0, explanation: None },
     }
 }

@@ -82,24 +82,118 @@ fn class_weights(class: TokenClass, len: usize, place: bool) -> (f32, f32) {
 /// the lists. Countries are recognised through `country_code`; this adds the
 /// cities and regions that dominate the Entity List and the trade hubs.
 const PLACES: &[&str] = &[
-    "beijing", "shanghai", "shenzhen", "guangzhou", "tianjin", "chongqing", "chengdu", "wuhan",
-    "xian", "nanjing", "hangzhou", "suzhou", "hefei", "changsha", "harbin", "zhuhai", "dongguan",
-    "xiamen", "wuxi", "qingdao", "dalian", "shenyang", "zhengzhou", "jinan", "mianyang",
-    "guilin", "ningbo", "foshan", "kunming", "nanning", "fuzhou", "changchun", "shijiazhuang",
-    "taiyuan", "lanzhou", "urumqi", "xinjiang", "tibet", "guangdong", "jiangsu", "zhejiang",
-    "sichuan", "hubei", "hunan", "henan", "hebei", "shandong", "shaanxi", "shanxi", "fujian",
-    "anhui", "jiangxi", "yunnan", "guizhou", "liaoning", "jilin", "heilongjiang", "hainan",
-    "hong", "kong", "hongkong", "macau", "macao", "kowloon", "moscow", "petersburg", "saint",
-    "st", "minsk", "tehran", "dubai", "sharjah", "ajman", "abu", "dhabi", "istanbul", "ankara",
-    "karachi", "lahore", "islamabad", "kuala", "lumpur", "johor", "penang", "singapore",
-    "yangon", "bangkok", "thailand", "taipei", "kabul", "damascus", "pyongyang", "novosibirsk",
-    "yekaterinburg", "kazan", "samara", "tula", "crimea", "sevastopol", "asia", "china",
-    "chinese", "sino", "zhongguo",
+    "beijing",
+    "shanghai",
+    "shenzhen",
+    "guangzhou",
+    "tianjin",
+    "chongqing",
+    "chengdu",
+    "wuhan",
+    "xian",
+    "nanjing",
+    "hangzhou",
+    "suzhou",
+    "hefei",
+    "changsha",
+    "harbin",
+    "zhuhai",
+    "dongguan",
+    "xiamen",
+    "wuxi",
+    "qingdao",
+    "dalian",
+    "shenyang",
+    "zhengzhou",
+    "jinan",
+    "mianyang",
+    "guilin",
+    "ningbo",
+    "foshan",
+    "kunming",
+    "nanning",
+    "fuzhou",
+    "changchun",
+    "shijiazhuang",
+    "taiyuan",
+    "lanzhou",
+    "urumqi",
+    "xinjiang",
+    "tibet",
+    "guangdong",
+    "jiangsu",
+    "zhejiang",
+    "sichuan",
+    "hubei",
+    "hunan",
+    "henan",
+    "hebei",
+    "shandong",
+    "shaanxi",
+    "shanxi",
+    "fujian",
+    "anhui",
+    "jiangxi",
+    "yunnan",
+    "guizhou",
+    "liaoning",
+    "jilin",
+    "heilongjiang",
+    "hainan",
+    "hong",
+    "kong",
+    "hongkong",
+    "macau",
+    "macao",
+    "kowloon",
+    "moscow",
+    "petersburg",
+    "saint",
+    "st",
+    "minsk",
+    "tehran",
+    "dubai",
+    "sharjah",
+    "ajman",
+    "abu",
+    "dhabi",
+    "istanbul",
+    "ankara",
+    "karachi",
+    "lahore",
+    "islamabad",
+    "kuala",
+    "lumpur",
+    "johor",
+    "penang",
+    "singapore",
+    "yangon",
+    "bangkok",
+    "thailand",
+    "taipei",
+    "kabul",
+    "damascus",
+    "pyongyang",
+    "novosibirsk",
+    "yekaterinburg",
+    "kazan",
+    "samara",
+    "tula",
+    "crimea",
+    "sevastopol",
+    "asia",
+    "china",
+    "chinese",
+    "sino",
+    "zhongguo",
 ];
 
 fn is_place(t: &str) -> bool {
-    static SET: std::sync::OnceLock<rustc_hash::FxHashSet<&'static str>> = std::sync::OnceLock::new();
-    SET.get_or_init(|| PLACES.iter().copied().collect()).contains(t) || chiptrace_text::is_place(t) || (t.len() > 3 && chiptrace_text::country_code(t).is_some())
+    static SET: std::sync::OnceLock<rustc_hash::FxHashSet<&'static str>> =
+        std::sync::OnceLock::new();
+    SET.get_or_init(|| PLACES.iter().copied().collect()).contains(t)
+        || chiptrace_text::is_place(t)
+        || (t.len() > 3 && chiptrace_text::country_code(t).is_some())
 }
 
 /// Prepare a raw name: analyse it into forms and attach weights.
@@ -132,7 +226,7 @@ pub(crate) fn prepare(raw: &str, ty: NameType) -> Prepared {
                     } else {
                         None
                     };
-                    let family = t.class == TokenClass::Word && family.iter().any(|x| *x == t.text);
+                    let family = t.class == TokenClass::Word && family.contains(&t.text);
                     let fold = (t.class == TokenClass::Word && t.text.len() >= 4)
                         .then(|| crate::similarity::translit_fold(&t.text))
                         .map(String::into_boxed_str);
@@ -142,7 +236,17 @@ pub(crate) fn prepare(raw: &str, ty: NameType) -> Prepared {
                         t.text.hash(&mut h);
                         h.finish()
                     };
-                    PTok { text: t.text.into_boxed_str(), hash, class: t.class, phon, place, wq, wl, fold, family }
+                    PTok {
+                        text: t.text.into_boxed_str(),
+                        hash,
+                        class: t.class,
+                        phon,
+                        place,
+                        wq,
+                        wl,
+                        fold,
+                        family,
+                    }
                 })
                 .collect(),
         })

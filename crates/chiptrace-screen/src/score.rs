@@ -108,7 +108,12 @@ pub(crate) fn align(q: &PForm, l: &PForm) -> Alignment {
         }
         qused[iu] = true;
         lused[ju] = true;
-        pairs.push(Pair { q: SmallVec::from_slice(&[i]), l: SmallVec::from_slice(&[j]), sim: s, how });
+        pairs.push(Pair {
+            q: SmallVec::from_slice(&[i]),
+            l: SmallVec::from_slice(&[j]),
+            sim: s,
+            how,
+        });
     }
 
     // 2. Glue pass, only when Words are left unmatched on both sides.
@@ -150,8 +155,9 @@ pub(crate) fn align(q: &PForm, l: &PForm) -> Alignment {
     // 4. Penalties and caps.
     let has_num = |t: &[PTok]| t.iter().any(|x| x.class == TokenClass::Number);
     if has_num(qt) && has_num(lt) {
-        let unmatched_num = qt.iter().enumerate().any(|(i, t)| t.class == TokenClass::Number && !qused[i])
-            || lt.iter().enumerate().any(|(j, t)| t.class == TokenClass::Number && !lused[j]);
+        let unmatched_num =
+            qt.iter().enumerate().any(|(i, t)| t.class == TokenClass::Number && !qused[i])
+                || lt.iter().enumerate().any(|(j, t)| t.class == TokenClass::Number && !lused[j]);
         if unmatched_num {
             score *= 0.6;
             penalties.push(Penalty { kind: PenaltyKind::NumberMismatch, factor: 0.6 });
@@ -159,7 +165,8 @@ pub(crate) fn align(q: &PForm, l: &PForm) -> Alignment {
     }
     // Distinctive (non-place Word) content of the listed name.
     // A listed Word (place or not) the query did not match.
-    let l_word_unmatched = lt.iter().enumerate().any(|(j, t)| t.class == TokenClass::Word && !lused[j]);
+    let l_word_unmatched =
+        lt.iter().enumerate().any(|(j, t)| t.class == TokenClass::Word && !lused[j]);
     let mut l_dist = 0f32;
     let mut l_dist_matched = 0f32;
     for (j, t) in lt.iter().enumerate() {
@@ -199,7 +206,9 @@ pub(crate) fn align(q: &PForm, l: &PForm) -> Alignment {
     }
     // Substitutions: unmatched words on both sides.
     let unmatched = |t: &[PTok], used: &[bool; MAX_TOKENS], place: bool| {
-        t.iter().enumerate().any(|(i, x)| x.class == TokenClass::Word && x.place == place && !used[i])
+        t.iter()
+            .enumerate()
+            .any(|(i, x)| x.class == TokenClass::Word && x.place == place && !used[i])
     };
     if unmatched(qt, &qused, false) && unmatched(lt, &lused, false) {
         score *= 0.85;
@@ -231,8 +240,7 @@ pub(crate) fn align(q: &PForm, l: &PForm) -> Alignment {
             penalties.push(Penalty { kind: PenaltyKind::PartialName, factor: 0.8 });
         }
     }
-    if lt[0..].iter().any(|t| t.family)
-        && !lt.iter().enumerate().any(|(j, t)| t.family && lused[j])
+    if lt[0..].iter().any(|t| t.family) && !lt.iter().enumerate().any(|(j, t)| t.family && lused[j])
     {
         let cap = 0.7;
         if score > cap {
@@ -242,7 +250,8 @@ pub(crate) fn align(q: &PForm, l: &PForm) -> Alignment {
     }
     if l.person {
         let lwords = lt.iter().filter(|t| t.class == TokenClass::Word).count();
-        let lmatched = lt.iter().enumerate().filter(|(j, t)| t.class == TokenClass::Word && lused[*j]).count();
+        let lmatched =
+            lt.iter().enumerate().filter(|(j, t)| t.class == TokenClass::Word && lused[*j]).count();
         if lwords >= 2 && lmatched <= 1 {
             let cap = 0.7;
             if score > cap {
@@ -363,7 +372,9 @@ fn glue(
                     break;
                 }
                 let Ok(glued) = std::str::from_utf8(&buf[..blen]) else { break };
-                if let Some((s, h)) = word_similarity(target, glued, None, None).filter(|x| x.0 >= 0.84) {
+                if let Some((s, h)) =
+                    word_similarity(target, glued, None, None).filter(|x| x.0 >= 0.84)
+                {
                     let s = if h == TokenHow::Exact { 1.0 } else { s as f32 };
                     if best.is_none_or(|x| s > x.0) {
                         best = Some((s, start, k, h));
@@ -400,27 +411,35 @@ fn abbreviations(
         }
         let mut best: Option<(f64, usize)> = None;
         for j in 0..lt.len() {
-            if lused[j] || !pairable(&lt[j]) || (qt[i].class == TokenClass::Generic && lt[j].class == TokenClass::Generic) {
+            if lused[j]
+                || !pairable(&lt[j])
+                || (qt[i].class == TokenClass::Generic && lt[j].class == TokenClass::Generic)
+            {
                 continue;
             }
             // Query-side abbreviations may drop letters anywhere ("Natl");
             // a listed token only abbreviates by prefix, since short listed
             // tokens are usually acronyms ("ETS" is not "Electronics").
             let s = abbreviation(&qt[i].text, &lt[j].text).or_else(|| {
-                lt[j].text.len() >= 4 && qt[i].text.starts_with(&*lt[j].text)
-            }
-            .then(|| abbreviation(&lt[j].text, &qt[i].text))
-            .flatten());
-            if let Some(s) = s {
-                if best.is_none_or(|b| s > b.0) {
-                    best = Some((s, j));
-                }
+                { lt[j].text.len() >= 4 && qt[i].text.starts_with(&*lt[j].text) }
+                    .then(|| abbreviation(&lt[j].text, &qt[i].text))
+                    .flatten()
+            });
+            if let Some(s) = s
+                && best.is_none_or(|b| s > b.0)
+            {
+                best = Some((s, j));
             }
         }
         if let Some((s, j)) = best {
             qused[i] = true;
             lused[j] = true;
-            pairs.push(Pair { q: SmallVec::from_slice(&[i as u8]), l: SmallVec::from_slice(&[j as u8]), sim: s as f32, how: TokenHow::Abbreviation });
+            pairs.push(Pair {
+                q: SmallVec::from_slice(&[i as u8]),
+                l: SmallVec::from_slice(&[j as u8]),
+                sim: s as f32,
+                how: TokenHow::Abbreviation,
+            });
         }
     }
 }
@@ -489,10 +508,14 @@ fn whole_glue(
         p.q.iter().for_each(|&i| qfixed[i as usize] = true);
         p.l.iter().for_each(|&j| lfixed[j as usize] = true);
     }
-    let qw: SmallVec<[u8; 8]> =
-        (0..qt.len()).filter(|&i| qt[i].class == TokenClass::Word && !qfixed[i]).map(|i| i as u8).collect();
-    let lw: SmallVec<[u8; 8]> =
-        (0..lt.len()).filter(|&j| lt[j].class == TokenClass::Word && !lfixed[j]).map(|j| j as u8).collect();
+    let qw: SmallVec<[u8; 8]> = (0..qt.len())
+        .filter(|&i| qt[i].class == TokenClass::Word && !qfixed[i])
+        .map(|i| i as u8)
+        .collect();
+    let lw: SmallVec<[u8; 8]> = (0..lt.len())
+        .filter(|&j| lt[j].class == TokenClass::Word && !lfixed[j])
+        .map(|j| j as u8)
+        .collect();
     if qw.len() + lw.len() < 3 || qw.len() > 8 || lw.len() > 8 {
         return;
     }
@@ -500,9 +523,12 @@ fn whole_glue(
     let ls: String = lw.iter().map(|&j| &*lt[j as usize].text).collect();
     // Spacing, not spelling: at most one edit between the glued strings, or
     // "Chongqing Yunhai" would glue onto "Chongqing Yuntu".
-    let Some((s, _)) = word_similarity(&qs, &ls, None, None).filter(|x| x.0 >= 0.84) else { return };
+    let Some((s, _)) = word_similarity(&qs, &ls, None, None).filter(|x| x.0 >= 0.84) else {
+        return;
+    };
     // Current similarity mass on Words, to compare with the glued alternative.
-    let current: f32 = pairs.iter().filter(|p| word_pair(p)).map(|p| p.sim * (p.q.len() + p.l.len()) as f32).sum();
+    let current: f32 =
+        pairs.iter().filter(|p| word_pair(p)).map(|p| p.sim * (p.q.len() + p.l.len()) as f32).sum();
     let glued = s as f32 * (qw.len() + lw.len()) as f32;
     if glued <= current {
         return;
@@ -514,5 +540,10 @@ fn whole_glue(
     for &j in &lw {
         lused[j as usize] = true;
     }
-    pairs.push(Pair { q: qw.iter().copied().collect(), l: lw.iter().copied().collect(), sim: s as f32, how: TokenHow::Glued });
+    pairs.push(Pair {
+        q: qw.iter().copied().collect(),
+        l: lw.iter().copied().collect(),
+        sim: s as f32,
+        how: TokenHow::Glued,
+    });
 }

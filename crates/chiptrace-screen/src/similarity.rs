@@ -75,8 +75,8 @@ fn osa_vec(a: &[u8], b: &[u8]) -> usize {
     for (i, row) in m.iter_mut().enumerate() {
         row[0] = i;
     }
-    for j in 0..=lb {
-        m[0][j] = j;
+    for (j, v) in m[0].iter_mut().enumerate() {
+        *v = j;
     }
     for i in 1..=la {
         for j in 1..=lb {
@@ -126,12 +126,43 @@ pub enum TokenHow {
 /// single code each folds to. Upper-case codes are internal symbols that
 /// cannot collide with a plain letter.
 const FOLDS: &[(&str, &str)] = &[
-    ("shch", "S"), ("tsch", "C"), ("dsch", "J"), ("sch", "S"), ("tch", "C"), ("tsh", "C"),
-    ("dzh", "J"), ("zh", "Z"), ("ch", "C"), ("sh", "S"), ("sz", "S"), ("cz", "C"), ("kh", "H"),
-    ("ph", "f"), ("ts", "T"), ("tz", "T"), ("ck", "k"), ("dj", "J"), ("ou", "u"), ("oo", "u"),
-    ("ye", "e"), ("je", "e"), ("ie", "e"), ("ya", "a"), ("ja", "a"), ("ia", "a"), ("yu", "u"),
-    ("ju", "u"), ("iu", "u"), ("yo", "o"), ("jo", "o"), ("io", "o"), ("iy", "i"), ("ij", "i"),
-    ("yj", "i"), ("ii", "i"), ("yy", "i"),
+    ("shch", "S"),
+    ("tsch", "C"),
+    ("dsch", "J"),
+    ("sch", "S"),
+    ("tch", "C"),
+    ("tsh", "C"),
+    ("dzh", "J"),
+    ("zh", "Z"),
+    ("ch", "C"),
+    ("sh", "S"),
+    ("sz", "S"),
+    ("cz", "C"),
+    ("kh", "H"),
+    ("ph", "f"),
+    ("ts", "T"),
+    ("tz", "T"),
+    ("ck", "k"),
+    ("dj", "J"),
+    ("ou", "u"),
+    ("oo", "u"),
+    ("ye", "e"),
+    ("je", "e"),
+    ("ie", "e"),
+    ("ya", "a"),
+    ("ja", "a"),
+    ("ia", "a"),
+    ("yu", "u"),
+    ("ju", "u"),
+    ("iu", "u"),
+    ("yo", "o"),
+    ("jo", "o"),
+    ("io", "o"),
+    ("iy", "i"),
+    ("ij", "i"),
+    ("yj", "i"),
+    ("ii", "i"),
+    ("yy", "i"),
 ];
 
 /// Fold a lower-case ASCII token so that spellings of one name in different
@@ -163,7 +194,7 @@ pub fn translit_fold(s: &str) -> String {
     // Doubled letters carry no information across schemes ("Ivanoff", "Iurii").
     let mut folded = String::with_capacity(out.len());
     for c in out.chars() {
-        if folded.chars().last() != Some(c) {
+        if !folded.ends_with(c) {
             folded.push(c);
         }
     }
@@ -177,7 +208,11 @@ pub fn translit_fold(s: &str) -> String {
 /// Returns the similarity to use.
 pub fn abbreviation(short: &str, long: &str) -> Option<f64> {
     let (s, l) = (short.as_bytes(), long.as_bytes());
-    if s.len() < 3 || s.len() + 2 > l.len() || s[0] != l[0] || !s.iter().all(u8::is_ascii_alphabetic) {
+    if s.len() < 3
+        || s.len() + 2 > l.len()
+        || s[0] != l[0]
+        || !s.iter().all(u8::is_ascii_alphabetic)
+    {
         return None;
     }
     if l.starts_with(s) {

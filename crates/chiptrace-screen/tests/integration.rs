@@ -16,7 +16,8 @@ fn lists_dir() -> PathBuf {
 fn index() -> &'static Index {
     static IDX: OnceLock<Index> = OnceLock::new();
     IDX.get_or_init(|| {
-        let r = chiptrace_lists::load_path(&lists_dir(), &LoadOptions::default()).expect("lists load");
+        let r =
+            chiptrace_lists::load_path(&lists_dir(), &LoadOptions::default()).expect("lists load");
         Index::build(r.entries)
     })
 }
@@ -65,19 +66,34 @@ fn sibling_research_institutes_are_not_confused() {
     // "38th" and "54th" CETC institutes are different listed entities; the
     // query for one must rank its own entry first.
     let idx = index();
-    let hits = idx.screen(&q("China Electronics Technology Group Corporation 38th Research Institute"), &ScreenOptions::default());
+    let hits = idx.screen(
+        &q("China Electronics Technology Group Corporation 38th Research Institute"),
+        &ScreenOptions::default(),
+    );
     let first = &idx.entries()[hits.first().expect("hit").entry];
     assert!(first.names.iter().any(|n| n.name.contains("38")), "{:?}", first.names);
-    let s = score_pair(Some(EntitySchema::Organization), "CETC 38th Research Institute", "CETC 54th Research Institute");
+    let s = score_pair(
+        Some(EntitySchema::Organization),
+        "CETC 38th Research Institute",
+        "CETC 54th Research Institute",
+    );
     assert!(s.score < 0.8, "{}", s.score);
 }
 
 #[test]
 fn generic_only_names_do_not_fire() {
     let idx = index();
-    for n in ["Shenzhen Technology Co., Ltd.", "International Trading Company", "Beijing Electronics Co Ltd"] {
+    for n in [
+        "Shenzhen Technology Co., Ltd.",
+        "International Trading Company",
+        "Beijing Electronics Co Ltd",
+    ] {
         let hits = idx.screen(&q(n), &ScreenOptions::default());
-        assert!(hits.is_empty(), "{n} fired: {:?}", hits.iter().map(|h| (&h.matched_name, h.score)).collect::<Vec<_>>());
+        assert!(
+            hits.is_empty(),
+            "{n} fired: {:?}",
+            hits.iter().map(|h| (&h.matched_name, h.score)).collect::<Vec<_>>()
+        );
     }
 }
 
@@ -88,7 +104,11 @@ fn country_qualifier_moves_score_and_is_explained() {
     with.country = Some("HK".into());
     let hits = idx.screen(&with, &ScreenOptions::default());
     let h = hits.first().expect("hit");
-    assert!(h.explanation.qualifiers.iter().any(|x| x.feature == "country_match"), "HK must count as CN: {:?}", h.explanation.qualifiers);
+    assert!(
+        h.explanation.qualifiers.iter().any(|x| x.feature == "country_match"),
+        "HK must count as CN: {:?}",
+        h.explanation.qualifiers
+    );
     let mut away = q("Huawei Technologies Co Ltd");
     away.country = Some("BR".into());
     let hits2 = idx.screen(&away, &ScreenOptions::default());
@@ -104,20 +124,31 @@ fn sdn_person_surname_first_matches_given_first_query() {
     let mut query = q("Ismail Haniya");
     query.schema = Some(EntitySchema::Person);
     let hits = idx.screen(&query, &ScreenOptions::default());
-    assert!(hits.iter().any(|h| h.matched_name.to_uppercase().contains("HANIY")), "{:?}", hits.iter().map(|h| &h.matched_name).collect::<Vec<_>>());
+    assert!(
+        hits.iter().any(|h| h.matched_name.to_uppercase().contains("HANIY")),
+        "{:?}",
+        hits.iter().map(|h| &h.matched_name).collect::<Vec<_>>()
+    );
 }
 
 #[test]
 fn batch_equals_single_and_keeps_order() {
     let idx = index();
-    let names = ["Huawei Technologies Co., Ltd.", "Nothing Like Any Listed Name Bakery", "上海精测半导体技术有限公司"];
+    let names = [
+        "Huawei Technologies Co., Ltd.",
+        "Nothing Like Any Listed Name Bakery",
+        "上海精测半导体技术有限公司",
+    ];
     let qs: Vec<Query> = names.iter().map(|n| q(n)).collect();
     let opts = ScreenOptions::default();
     let batch = idx.screen_batch(&qs, &opts);
     assert_eq!(batch.len(), 3);
     for (qq, b) in qs.iter().zip(&batch) {
         let single = idx.screen(qq, &opts);
-        assert_eq!(single.iter().map(|h| (h.entry, h.score)).collect::<Vec<_>>(), b.iter().map(|h| (h.entry, h.score)).collect::<Vec<_>>());
+        assert_eq!(
+            single.iter().map(|h| (h.entry, h.score)).collect::<Vec<_>>(),
+            b.iter().map(|h| (h.entry, h.score)).collect::<Vec<_>>()
+        );
     }
     assert!(batch[1].is_empty());
 }
