@@ -241,3 +241,78 @@ fn oversized_and_empty_names_are_rejected_cleanly() {
     assert!(String::from_utf8_lossy(&out).contains("longer than"));
     chiptrace().args(["screen", "--lists"]).arg(el_file()).arg("   ").assert().code(2);
 }
+
+// The update crate's std::net test server (127.0.0.1 only), reused here so
+// the CLI is tested over real sockets too.
+#[path = "../../chiptrace-update/tests/support/server.rs"]
+#[allow(dead_code)]
+mod server;
+
+#[test]
+fn lists_update_installs_screens_and_rejects_a_broken_download() {
+    let root = lists_dir();
+    let srv = server::TestServer::start(&root);
+    let dir = tempfile::tempdir().expect("tmp");
+    let data = dir.path().join("data");
+    let sources = dir.path().join("sources.json");
+    let doc = serde_json::json!({"sources": [
+        {"id": "us_bis", "description": "BIS Entity List (test mirror)", "files": [
+            {"url": srv.url("/us_restricted_party_lists_2026-07/bis_entity_list.json"), "file_name": "bis_entity_list.json", "required": true}]},
+        {"id": "un_sc", "description": "UN SC consolidated (test mirror)", "files": [
+            {"url": srv.url("/un_consolidated_2026-02-27/UN_consolidated.xml"), "file_name": "consolidated.xml", "required": true}]}
+    ]});
+    std::fs::write(&sources, doc.to_string()).expect("write sources");
+
+    let out = chiptrace()
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["lists", "update", "--sources"])
+        .arg(&sources)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let s = String::from_utf8_lossy(&out);
+    assert!(s.contains("installed us_bis") && s.contains("installed un_sc"), "{s}");
+
+    let status = chiptrace().arg("--data-dir").arg(&data).args(["lists", "status"]).assert().success().get_output().stdout.clone();
+    let st = String::from_utf8_lossy(&status);
+    assert!(st.contains("us_bis") && st.contains("3409"), "{st}");
+
+    // Screening without --lists uses the installed versions.
+    let hit = chiptrace()
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["screen", "--format", "json", "Huawei Technologies Co., Ltd."])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&hit).expect("json");
+    assert!(!v["hits"].as_array().expect("hits").is_empty(), "{v}");
+
+    // A truncated UN file is rejected, the exit code says so, and the
+    // version in use does not change.
+    let xml = std::fs::read(root.join("un_consolidated_2026-02-27/UN_consolidated.xml")).expect("xml");
+    srv.set("/un_consolidated_2026-02-27/UN_consolidated.xml", server::Route::Bytes(xml[..xml.len() / 2].to_vec()));
+    let bad = chiptrace()
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["lists", "update", "--sources"])
+        .arg(&sources)
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    let b = String::from_utf8_lossy(&bad);
+    assert!(b.contains("rejected un_sc") && b.contains("still using version"), "{b}");
+    let status2 = chiptrace().arg("--data-dir").arg(&data).args(["lists", "status"]).assert().success().get_output().stdout.clone();
+    assert_eq!(
+        String::from_utf8_lossy(&status2).lines().find(|l| l.starts_with("un_sc")).map(|l| l.split_whitespace().nth(2).map(str::to_string)),
+        st.lines().find(|l| l.starts_with("un_sc")).map(|l| l.split_whitespace().nth(2).map(str::to_string)),
+        "the UN version in use must not change after a rejected download"
+    );
+}
