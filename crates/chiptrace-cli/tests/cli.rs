@@ -276,7 +276,15 @@ fn lists_update_installs_screens_and_rejects_a_broken_download() {
     let s = String::from_utf8_lossy(&out);
     assert!(s.contains("installed us_bis") && s.contains("installed un_sc"), "{s}");
 
-    let status = chiptrace().arg("--data-dir").arg(&data).args(["lists", "status"]).assert().success().get_output().stdout.clone();
+    let status = chiptrace()
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["lists", "status"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     let st = String::from_utf8_lossy(&status);
     assert!(st.contains("us_bis") && st.contains("3409"), "{st}");
 
@@ -295,8 +303,12 @@ fn lists_update_installs_screens_and_rejects_a_broken_download() {
 
     // A truncated UN file is rejected, the exit code says so, and the
     // version in use does not change.
-    let xml = std::fs::read(root.join("un_consolidated_2026-02-27/UN_consolidated.xml")).expect("xml");
-    srv.set("/un_consolidated_2026-02-27/UN_consolidated.xml", server::Route::Bytes(xml[..xml.len() / 2].to_vec()));
+    let xml =
+        std::fs::read(root.join("un_consolidated_2026-02-27/UN_consolidated.xml")).expect("xml");
+    srv.set(
+        "/un_consolidated_2026-02-27/UN_consolidated.xml",
+        server::Route::Bytes(xml[..xml.len() / 2].to_vec()),
+    );
     let bad = chiptrace()
         .arg("--data-dir")
         .arg(&data)
@@ -309,10 +321,23 @@ fn lists_update_installs_screens_and_rejects_a_broken_download() {
         .clone();
     let b = String::from_utf8_lossy(&bad);
     assert!(b.contains("rejected un_sc") && b.contains("still using version"), "{b}");
-    let status2 = chiptrace().arg("--data-dir").arg(&data).args(["lists", "status"]).assert().success().get_output().stdout.clone();
+    let status2 = chiptrace()
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["lists", "status"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     assert_eq!(
-        String::from_utf8_lossy(&status2).lines().find(|l| l.starts_with("un_sc")).map(|l| l.split_whitespace().nth(2).map(str::to_string)),
-        st.lines().find(|l| l.starts_with("un_sc")).map(|l| l.split_whitespace().nth(2).map(str::to_string)),
+        String::from_utf8_lossy(&status2)
+            .lines()
+            .find(|l| l.starts_with("un_sc"))
+            .map(|l| l.split_whitespace().nth(2).map(str::to_string)),
+        st.lines()
+            .find(|l| l.starts_with("un_sc"))
+            .map(|l| l.split_whitespace().nth(2).map(str::to_string)),
         "the UN version in use must not change after a rejected download"
     );
 }

@@ -11,6 +11,14 @@ pub(crate) struct PTok {
     /// Hash of `text`: unequal hashes prove unequal texts without a memcmp
     /// in the scorer's inner loop.
     pub hash: u64,
+    /// Letters present in `text` (bit i = letter 'a'+i, bit 26 = digits):
+    /// one edit changes at most two bits, so `popcount(a ^ b) / 2` is a
+    /// lower bound of the edit distance, used to skip hopeless comparisons.
+    pub mask: u32,
+    /// Hash of `phon` (0 when none), to compare codes without a memcmp.
+    pub phash: u64,
+    /// Hash of `fold` (0 when none).
+    pub fhash: u64,
     pub class: TokenClass,
     /// Double Metaphone code for Word tokens of 4+ letters.
     pub phon: Option<Box<str>>,
@@ -236,9 +244,15 @@ pub(crate) fn prepare(raw: &str, ty: NameType) -> Prepared {
                         t.text.hash(&mut h);
                         h.finish()
                     };
+                    let mask = letter_mask(&t.text);
+                    let phash = phon.as_deref().map_or(0, hash_str);
+                    let fhash = fold.as_deref().map_or(0, hash_str);
                     PTok {
                         text: t.text.into_boxed_str(),
                         hash,
+                        mask,
+                        phash,
+                        fhash,
                         class: t.class,
                         phon,
                         place,
@@ -253,4 +267,25 @@ pub(crate) fn prepare(raw: &str, ty: NameType) -> Prepared {
         .filter(|f: &PForm| !f.toks.is_empty())
         .collect();
     Prepared { forms }
+}
+
+/// Letter-presence mask of an ASCII token (see `PTok::mask`).
+pub(crate) fn letter_mask(s: &str) -> u32 {
+    let mut m = 0u32;
+    for b in s.bytes() {
+        m |= match b {
+            b'a'..=b'z' => 1 << (b - b'a'),
+            b'0'..=b'9' => 1 << 26,
+            _ => 1 << 27,
+        };
+    }
+    m
+}
+
+/// FxHash of a string, never 0 (0 means "absent" in `PTok`).
+pub(crate) fn hash_str(s: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = rustc_hash::FxHasher::default();
+    s.hash(&mut h);
+    h.finish() | 1
 }

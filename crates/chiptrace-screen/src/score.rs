@@ -291,20 +291,33 @@ fn token_pair(a: &PTok, b: &PTok) -> Option<(f32, TokenHow)> {
     let same = a.hash == b.hash && a.text == b.text;
     match (a.class, b.class) {
         (TokenClass::Word, TokenClass::Word) if same => Some((1.0, TokenHow::Exact)),
-        (TokenClass::Word, TokenClass::Word) => word_similarity_folded(
-            &a.text,
-            &b.text,
-            a.phon.as_deref(),
-            b.phon.as_deref(),
-            a.fold.as_deref(),
-            b.fold.as_deref(),
-        )
-        .map(|(s, h)| (s as f32, h)),
+        (TokenClass::Word, TokenClass::Word) => {
+            let phon_eq = a.phash != 0 && a.phash == b.phash;
+            let fold_eq = a.fhash != 0 && a.fhash == b.fhash;
+            // Hopeless by the letter bound, and no phonetic code or
+            // romanisation fold to rescue it: skip the edit-distance DP
+            // (most pairs of a candidate).
+            if (a.mask ^ b.mask).count_ones() > 6 && !phon_eq && !fold_eq {
+                return None;
+            }
+            // Pass codes only where they can matter, so the callee compares
+            // no strings in vain.
+            let near_fold =
+                a.fold.as_ref().zip(b.fold.as_ref()).is_some_and(|(x, y)| x.len() == y.len());
+            let (fa, fb) = if fold_eq || near_fold {
+                (a.fold.as_deref(), b.fold.as_deref())
+            } else {
+                (None, None)
+            };
+            let (pa, pb) =
+                if phon_eq { (a.phon.as_deref(), b.phon.as_deref()) } else { (None, None) };
+            word_similarity_folded(&a.text, &b.text, pa, pb, fa, fb).map(|(s, h)| (s as f32, h))
+        }
         // A misspelt or transliterated generic word ("sistems", "technolgy")
         // is not recognised as generic and stays a Word; let it pair with
         // the generic word it resembles, slightly discounted.
         (TokenClass::Word, TokenClass::Generic) | (TokenClass::Generic, TokenClass::Word) => {
-            if a.text.len() < 4 || b.text.len() < 4 {
+            if a.text.len() < 4 || b.text.len() < 4 || (a.mask ^ b.mask).count_ones() > 6 {
                 return None;
             }
             word_similarity(&a.text, &b.text, None, None).map(|(s, h)| ((s * 0.95) as f32, h))
