@@ -81,20 +81,20 @@ pub(crate) struct ScreenArgs {
     #[command(flatten)]
     pub source: ListSource,
     /// Country of the party (ISO 3166 alpha-2 or a country name).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "input")]
     pub country: Option<String>,
     /// Party type: Person, Company, Organization, LegalEntity, Vessel, Aircraft.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "input")]
     pub schema: Option<String>,
     /// Address of the party (single-name mode).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "input")]
     pub address: Option<String>,
     /// Date of birth (single-name mode; persons).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "input")]
     pub dob: Option<String>,
-    /// Maximum hits per party.
-    #[arg(long, default_value_t = 10)]
-    pub top: usize,
+    /// Maximum hits per party (1 to 1000).
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u16).range(1..=1000))]
+    pub top: u16,
     /// Minimum score of a hit (default: the review threshold 0.80).
     #[arg(long)]
     pub threshold: Option<f64>,
@@ -107,7 +107,8 @@ pub(crate) struct ScreenArgs {
     /// Results CSV (one row per hit).
     #[arg(long, requires = "input")]
     pub output: Option<PathBuf>,
-    /// Exit with code 1 when any hit was found (default: hits do not change the exit code).
+    /// Exit with code 1 when any hit was found, or when any party row could
+    /// not be screened (default: hits do not change the exit code).
     #[arg(long)]
     pub fail_on_hit: bool,
     /// The name to screen (single-name mode).
@@ -184,4 +185,15 @@ pub(crate) struct DemoArgs {
     /// Write the demo list and parties files to this directory and keep them.
     #[arg(long)]
     pub out: Option<PathBuf>,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    /// clap's own consistency checks (argument references, conflicts).
+    #[test]
+    fn cli_definition_is_consistent() {
+        super::Cli::command().debug_assert();
+    }
 }

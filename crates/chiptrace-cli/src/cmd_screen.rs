@@ -34,7 +34,7 @@ pub(crate) fn screen(g: &Global, mut a: ScreenArgs) -> anyhow::Result<ExitCode> 
         a.name = Some(last.to_string_lossy().into_owned());
         a.source.lists.pop();
     }
-    let opts = ScreenOptions { threshold: threshold(a.threshold)?, top: a.top };
+    let opts = ScreenOptions { threshold: threshold(a.threshold)?, top: usize::from(a.top) };
     if a.input.is_none() && a.name.is_none() {
         bail!("give a NAME to screen, or --input FILE.csv --output RESULTS.csv");
     }
@@ -44,6 +44,9 @@ pub(crate) fn screen(g: &Global, mut a: ScreenArgs) -> anyhow::Result<ExitCode> 
         }
         if n.len() > MAX_NAME_BYTES {
             bail!("the name is {} bytes, longer than the {} allowed", n.len(), MAX_NAME_BYTES);
+        }
+        if !chiptrace_screen::is_screenable(n) {
+            bail!("the name {n:?} has nothing to compare (only punctuation or stopwords)");
         }
     }
     let t0 = Instant::now();
@@ -232,7 +235,9 @@ fn batch(
         parties_hit,
         output.display()
     );
-    Ok(hits_total > 0)
+    // A party that could not be screened cannot be cleared either: for
+    // --fail-on-hit it counts like a hit.
+    Ok(hits_total > 0 || !bad.is_empty())
 }
 
 pub(crate) fn score_pairs(a: ScorePairsArgs) -> anyhow::Result<ExitCode> {

@@ -145,14 +145,9 @@ pub(crate) fn read_queries(
         match rdr.read_byte_record(&mut rec) {
             Ok(false) => break,
             Ok(true) => {}
-            Err(e) => {
-                let msg = format!("{}:{}: {}", path.display(), line, e);
-                if strict {
-                    bail!(msg);
-                }
-                bad.push(BadQuery { message: msg });
-                continue;
-            }
+            // With byte records and flexible rows the reader only fails on
+            // I/O, which would repeat: stop with the position.
+            Err(e) => bail!("{}:{}: {}", path.display(), line, e),
         }
         let line = rec.position().map(|p| p.line()).unwrap_or(line);
         let field = |i: Option<usize>| -> anyhow::Result<Option<String>> {
@@ -176,28 +171,54 @@ pub(crate) fn read_queries(
                     MAX_NAME_BYTES
                 );
             }
-            let schema = match field(schema_col)? {
-                Some(s) => Some(
-                    parse_schema(&s)
-                        .map_err(|e| anyhow::anyhow!("{}:{}: {e}", path.display(), line))?,
-                ),
-                None => None,
+            if !chiptrace_screen::is_screenable(&name) {
+                bail!(
+                    "{}:{}: name {name:?} has nothing to compare (only punctuation or stopwords)",
+                    path.display(),
+                    line
+                );
+            }
+            // A bad optional field must not keep the party from being
+            // screened: screen on the name without it, and say so.
+            let optional = |col: Option<usize>, what: &str| -> Option<String> {
+                match field(col) {
+                    Ok(v) => v,
+                    Err(e) => {
+                        eprintln!("chiptrace: warning: {e}; screening without the {what}");
+                        None
+                    }
+                }
             };
-            let country = match field(country_col)? {
-                Some(c) => Some(
-                    parse_country(&c)
-                        .map_err(|e| anyhow::anyhow!("{}:{}: {e}", path.display(), line))?,
-                ),
-                None => None,
-            };
+            let schema = optional(schema_col, "schema").and_then(|s| match parse_schema(&s) {
+                Ok(x) => Some(x),
+                Err(e) => {
+                    eprintln!(
+                        "chiptrace: warning: {}:{}: {e}; screening without a schema",
+                        path.display(),
+                        line
+                    );
+                    None
+                }
+            });
+            let country = optional(country_col, "country").and_then(|c| match parse_country(&c) {
+                Ok(x) => Some(x),
+                Err(e) => {
+                    eprintln!(
+                        "chiptrace: warning: {}:{}: {e}; screening without a country",
+                        path.display(),
+                        line
+                    );
+                    None
+                }
+            });
             let id = field(id_col)?.unwrap_or_else(|| format!("line{line}"));
             Ok(Query {
                 id,
                 name,
                 schema,
                 country,
-                address: field(address_col)?,
-                dob: field(dob_col)?,
+                address: optional(address_col, "address"),
+                dob: optional(dob_col, "dob"),
             })
         })();
         match row {

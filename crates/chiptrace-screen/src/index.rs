@@ -175,6 +175,28 @@ pub(crate) fn address_tokens(s: &str) -> Vec<String> {
     v
 }
 
+/// Every year a listed birth date allows: all years written ("1960 to
+/// 1962" and "1960-1962" cover the years between, up to 15), and one year
+/// either side for approximate dates ("circa 1960", "approximately 1960").
+pub(crate) fn birth_years_of(s: &str) -> Vec<String> {
+    let years: Vec<u32> = s
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|p| p.len() == 4)
+        .filter_map(|p| p.parse().ok())
+        .filter(|y| (1800..=2100).contains(y))
+        .collect();
+    let (Some(&lo), Some(&hi)) = (years.iter().min(), years.iter().max()) else {
+        return Vec::new();
+    };
+    let lower = s.to_ascii_lowercase();
+    let approx = ["circa", "approx", "about", "c."].iter().any(|w| lower.contains(w));
+    let (lo, hi) = if approx { (lo - 1, hi + 1) } else { (lo, hi) };
+    if hi - lo > 15 {
+        return years.iter().map(u32::to_string).collect();
+    }
+    (lo..=hi).map(|y| y.to_string()).collect()
+}
+
 /// Normalise a date to its year, if it has one.
 pub(crate) fn year_of(s: &str) -> Option<String> {
     let digits: Vec<&str> =
@@ -207,12 +229,14 @@ pub(crate) fn build(entries: &[ListEntry]) -> IndexData {
             }
             countries.sort();
             countries.dedup();
-            let birth_years = e
+            let mut birth_years: Vec<String> = e
                 .dates
                 .iter()
                 .filter(|d| d.kind.contains("birth") || d.kind == "dob")
-                .filter_map(|d| year_of(&d.value))
+                .flat_map(|d| birth_years_of(&d.value))
                 .collect();
+            birth_years.sort();
+            birth_years.dedup();
             let mut address_tokens = Vec::new();
             for a in e.addresses.iter().take(8) {
                 address_tokens.extend(address_tokens_of(&a.full));
@@ -352,4 +376,17 @@ pub(crate) fn candidates(data: &IndexData, q: &Prepared, limit: usize) -> Vec<u3
 /// Whether the listed name kind is a weak alias.
 pub(crate) fn is_weak(kind: NameKind) -> bool {
     matches!(kind, NameKind::Weak)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn birth_year_ranges_and_circa_cover_every_year() {
+        assert_eq!(birth_years_of("1960 to 1962"), ["1960", "1961", "1962"]);
+        assert_eq!(birth_years_of("circa 1975"), ["1974", "1975", "1976"]);
+        assert_eq!(birth_years_of("1971-03-15"), ["1971"]);
+        assert!(birth_years_of("unknown").is_empty());
+    }
 }

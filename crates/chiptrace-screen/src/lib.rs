@@ -37,6 +37,13 @@ pub const MATCHER_VERSION: &str =
 /// Scores at or above this are "strong": near-certain name identity.
 pub const STRONG_THRESHOLD: f64 = 0.95;
 
+/// Largest `top` honoured per query (larger requests are clamped): beyond
+/// this a screening result is a list dump, and cost grows with it.
+pub const MAX_TOP: usize = 1000;
+
+/// Score deducted when the matched name is an alias its source flags as weak.
+const WEAK_ALIAS_PENALTY: f64 = 0.05;
+
 /// Scores at or above this are alerts for review by default.
 pub const DEFAULT_THRESHOLD: f64 = 0.80;
 
@@ -168,12 +175,20 @@ impl Index {
         if prepared.forms.is_empty() || opts.top == 0 {
             return Vec::new();
         }
-        let cands = index::candidates(&self.data, &prepared, CANDIDATES.max(opts.top * 4));
-        // Best name per entry.
+        let top = opts.top.min(MAX_TOP);
+        let cands = index::candidates(&self.data, &prepared, CANDIDATES.max(top.saturating_mul(4)));
+        // Best name per entry. A weak alias competes with its penalty
+        // applied, so it cannot displace a primary name that scores higher
+        // once the penalty is counted.
         let mut per_entry: Vec<(u32, f64, u32)> = Vec::with_capacity(cands.len());
         for n in cands {
             let rec = &self.data.names[n as usize];
             let Some((s, _, _, _)) = best_alignment(&prepared, &rec.prepared) else { continue };
+            let weak = self.entries[rec.entry as usize]
+                .names
+                .get(rec.name_idx as usize)
+                .is_some_and(|nm| index::is_weak(nm.kind));
+            let s = if weak { s - WEAK_ALIAS_PENALTY } else { s };
             match per_entry.iter_mut().find(|x| x.0 == rec.entry) {
                 Some(x) if x.1 >= s => {}
                 Some(x) => {
@@ -188,7 +203,9 @@ impl Index {
         let mut hits: Vec<Hit> = per_entry
             .into_iter()
             .filter(|x| x.1 >= floor)
-            .filter_map(|(e, _, n)| self.finish_hit(q, &prepared, e as usize, n as usize))
+            .filter_map(|(e, _, n)| {
+                self.finish_hit(q, &prepared, e as usize, n as usize, opts.threshold)
+            })
             .filter(|h| h.score >= opts.threshold)
             .collect();
         hits.sort_by(|a, b| {
@@ -201,12 +218,19 @@ impl Index {
                     .then(a.entry.cmp(&b.entry))
             })
         });
-        hits.truncate(opts.top);
+        hits.truncate(top);
         hits
     }
 
     /// Full scoring with qualifiers and explanation for one entry/name.
-    fn finish_hit(&self, q: &Query, prepared: &Prepared, entry: usize, name: usize) -> Option<Hit> {
+    fn finish_hit(
+        &self,
+        q: &Query,
+        prepared: &Prepared,
+        entry: usize,
+        name: usize,
+        threshold: f64,
+    ) -> Option<Hit> {
         let rec = &self.data.names[name];
         let e = &self.entries[entry];
         let (name_score, qf, lf, al) = best_alignment(prepared, &rec.prepared)?;
@@ -215,10 +239,10 @@ impl Index {
         let mut qualifiers = Vec::new();
         let mut score = name_score;
         if index::is_weak(nm.kind) {
-            score -= 0.05;
+            score -= WEAK_ALIAS_PENALTY;
             qualifiers.push(Qualifier {
                 feature: "weak_alias",
-                delta: -0.05,
+                delta: -WEAK_ALIAS_PENALTY,
                 detail: format!("matched a weak alias: {}", nm.name),
             });
         }
@@ -305,10 +329,17 @@ impl Index {
                 });
             }
         }
-        let score = round4(score.clamp(0.0, 1.0));
+        // A name match capped for short evidence stays out of the strong
+        // band whatever the qualifiers add: "NIO" with a matching country is
+        // still a short name.
+        let mut score = score.clamp(0.0, 1.0);
+        if al.penalties.iter().any(|p| p.kind == PenaltyKind::ShortEvidence) {
+            score = score.min(STRONG_THRESHOLD - 0.01);
+        }
+        let score = round4(score);
         let band = if score >= STRONG_THRESHOLD {
             "strong"
-        } else if score >= DEFAULT_THRESHOLD {
+        } else if score >= threshold {
             "review"
         } else {
             "below_threshold"
@@ -338,6 +369,15 @@ impl Index {
         use rayon::prelude::*;
         qs.par_iter().with_min_len(64).map(|q| self.screen(q, opts)).collect()
     }
+}
+
+/// Whether a name has anything to compare: at least one token that is not
+/// a stopword. Names made only of punctuation or stopwords ("The", "—")
+/// can never match and should be reported as unusable, not as clear.
+pub fn is_screenable(name: &str) -> bool {
+    chiptrace_text::analyze_name(name, chiptrace_text::NameType::Any)
+        .iter()
+        .any(|f| f.tokens.iter().any(|t| t.class != chiptrace_text::TokenClass::Stop))
 }
 
 /// Score a query name against one listed name with the same scorer as

@@ -2,8 +2,9 @@
 //! listed form and turns the alignment into a score in [0, 1].
 //!
 //! Steps (one concept each, documented in `docs/screening.md`):
-//! 1. pair tokens of the same class: Word↔Word by exact / fuzzy (edit
-//!    budget) / phonetic similarity, Generic↔Generic and Number↔Number and
+//! 1. pair tokens: Word↔Word by exact / fuzzy (edit budget) / phonetic /
+//!    romanisation-fold similarity, Word↔Generic by fuzzy similarity (a
+//!    misspelt generic word), Generic↔Generic, Number↔Number and
 //!    LegalForm↔LegalForm by symbol equality; greedy best-pair, each token
 //!    used once (Watchman's best-pair, screening.md §4.1);
 //! 2. glue: an unmatched Word equal to 2–4 adjacent unmatched Words of the
@@ -268,8 +269,8 @@ pub(crate) fn align(q: &PForm, l: &PForm) -> Alignment {
         let cap = 0.5;
         if score > cap {
             score = cap;
+            penalties.push(Penalty { kind: PenaltyKind::NoDistinctiveMatch, factor: cap });
         }
-        penalties.push(Penalty { kind: PenaltyKind::NoDistinctiveMatch, factor: cap });
     } else if evidence < 4 {
         // A short name that equals the listed name token for token ("NIO",
         // "ZTE Corp") is still shown for review, never as strong; anything

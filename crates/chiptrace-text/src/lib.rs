@@ -83,6 +83,7 @@ pub struct Token {
 
 /// The Cyrillic transliteration scheme of a form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum CyrillicScheme {
     /// ICAO Doc 9303, as in machine-readable passports (Щ shch, Х kh, Ю iu,
     /// Я ia, Й i, Ъ ie); for Ukrainian names the Ukrainian national system.
@@ -97,6 +98,7 @@ pub enum CyrillicScheme {
 
 /// How a form was obtained from the raw name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum FormOrigin {
     /// Latin script (diacritics stripped, nothing else).
     Latin,
