@@ -131,3 +131,16 @@ fn quality_targets() {
     assert!(r.overall.recall.unwrap_or(0.0) >= report::TARGET_RECALL);
     assert!(r.overall.precision.unwrap_or(0.0) >= report::TARGET_PRECISION);
 }
+
+/// The pairs that score above the threshold must also come back from
+/// `Index::screen` over all lists: the candidate index must not lose what
+/// the scorer would accept.
+#[test]
+fn retrieval_keeps_what_the_scorer_accepts() {
+    let entries = entries().to_vec();
+    let ps = pairs();
+    let threshold = chiptrace_screen::DEFAULT_THRESHOLD;
+    let scores: Vec<f64> = ps.iter().map(chiptrace_eval::chiptrace_score).collect();
+    let r = chiptrace_eval::retrieval::check(entries, ps, &scores, threshold);
+    assert!(r.overall() >= 0.98, "retrieval recall {:.3}:\n{}", r.overall(), r.to_markdown(20));
+}
