@@ -55,7 +55,14 @@ pub(crate) fn demo(a: DemoArgs) -> anyhow::Result<ExitCode> {
         "chiptrace demo — fictional list ({n_entries} entries) and customer file ({} parties)",
         parties.len()
     )?;
-    writeln!(out, "files: {} and {}", list_path.display(), parties_path.display())?;
+    if a.out.is_some() {
+        writeln!(out, "files kept: {} and {}", list_path.display(), parties_path.display())?;
+    } else {
+        writeln!(
+            out,
+            "(embedded files; `chiptrace demo --out DIR` keeps a copy to inspect or edit)"
+        )?;
+    }
     writeln!(
         out,
         "threshold {:.2} (review), {:.2} (strong)\n",

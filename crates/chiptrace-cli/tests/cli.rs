@@ -31,7 +31,7 @@ fn demo_runs_and_alerts_on_the_expected_parties() {
     let out = chiptrace().arg("demo").assert().success().get_output().stdout.clone();
     let s = String::from_utf8(out).expect("utf8");
     // Han-script, Cyrillic and abbreviated names of listed demo companies alert...
-    for id in ["P001", "P002", "P003", "P005", "P009", "P010"] {
+    for id in ["P001", "P002", "P003", "P004", "P005", "P006", "P009", "P010", "P012", "P016"] {
         let line =
             s.lines().find(|l| l.starts_with(id)).unwrap_or_else(|| panic!("{id} missing:\n{s}"));
         assert!(line.contains("ALERT"), "{id} should alert: {line}\n{s}");
