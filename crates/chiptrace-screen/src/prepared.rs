@@ -19,6 +19,9 @@ pub(crate) struct PTok {
     pub phash: u64,
     /// Hash of `fold` (0 when none).
     pub fhash: u64,
+    /// The word as written when `text` is a canonical generic or legal form
+    /// ("industrial" for `industry`), for fuzzy matching of misspellings.
+    pub surface: Option<Box<str>>,
     pub class: TokenClass,
     /// Double Metaphone code for Word tokens of 4+ letters.
     pub phon: Option<Box<str>>,
@@ -245,6 +248,7 @@ pub(crate) fn prepare(raw: &str, ty: NameType) -> Prepared {
                         h.finish()
                     };
                     let mask = letter_mask(&t.text);
+                    let surface = t.surface.map(String::into_boxed_str);
                     let phash = phon.as_deref().map_or(0, hash_str);
                     let fhash = fold.as_deref().map_or(0, hash_str);
                     PTok {
@@ -253,6 +257,7 @@ pub(crate) fn prepare(raw: &str, ty: NameType) -> Prepared {
                         mask,
                         phash,
                         fhash,
+                        surface,
                         class: t.class,
                         phon,
                         place,

@@ -318,10 +318,24 @@ fn token_pair(a: &PTok, b: &PTok) -> Option<(f32, TokenHow)> {
         // is not recognised as generic and stays a Word; let it pair with
         // the generic word it resembles, slightly discounted.
         (TokenClass::Word, TokenClass::Generic) | (TokenClass::Generic, TokenClass::Word) => {
-            if a.text.len() < 4 || b.text.len() < 4 || (a.mask ^ b.mask).count_ones() > 6 {
+            let (w, g) = if a.class == TokenClass::Word { (a, b) } else { (b, a) };
+            if w.text.len() < 4 {
                 return None;
             }
-            word_similarity(&a.text, &b.text, None, None).map(|(s, h)| ((s * 0.95) as f32, h))
+            // Compare with the canonical form and with the word as written
+            // ("Traedrs" is closer to "traders" than to `trading`).
+            let mut best: Option<(f64, TokenHow)> = None;
+            for gt in [Some(&*g.text), g.surface.as_deref()].into_iter().flatten() {
+                if gt.len() < 4 || (w.mask ^ crate::prepared::letter_mask(gt)).count_ones() > 6 {
+                    continue;
+                }
+                if let Some(x) = word_similarity(&w.text, gt, None, None)
+                    && best.is_none_or(|b| x.0 > b.0)
+                {
+                    best = Some(x);
+                }
+            }
+            best.map(|(s, h)| ((s * 0.95) as f32, h))
         }
         (TokenClass::Generic, TokenClass::Generic) | (TokenClass::Number, TokenClass::Number) => {
             same.then_some((1.0, TokenHow::Symbol))
@@ -434,7 +448,10 @@ fn abbreviations(
             // Query-side abbreviations may drop letters anywhere ("Natl");
             // a listed token only abbreviates by prefix, since short listed
             // tokens are usually acronyms ("ETS" is not "Electronics").
-            let s = abbreviation(&qt[i].text, &lt[j].text).or_else(|| {
+            // A listed generic word is also tried as written ("Industrial"
+            // for `industry`, which "Indl" abbreviates).
+            let written = lt[j].surface.as_deref().and_then(|w| abbreviation(&qt[i].text, w));
+            let s = written.or_else(|| abbreviation(&qt[i].text, &lt[j].text)).or_else(|| {
                 { lt[j].text.len() >= 4 && qt[i].text.starts_with(&*lt[j].text) }
                     .then(|| abbreviation(&lt[j].text, &qt[i].text))
                     .flatten()

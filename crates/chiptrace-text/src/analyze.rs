@@ -189,7 +189,7 @@ fn classify(mut pre: Vec<PreTok>, ty: NameType, reordered: bool) -> Vec<Token> {
     let mut i = 0;
     while i < n {
         if let Some(class) = pre[i].fixed {
-            toks.push(Token { text: std::mem::take(&mut pre[i].text), class });
+            toks.push(Token { text: std::mem::take(&mut pre[i].text), class, surface: None });
             i += 1;
             continue;
         }
@@ -205,7 +205,17 @@ fn classify(mut pre: Vec<PreTok>, ty: NameType, reordered: bool) -> Vec<Token> {
             }
         };
         if let Some((len, e)) = lx.main.longest(&pre, i, &mut buf, allowed) {
-            toks.extend(e.outs.iter().map(|o| Token { text: o.text.to_string(), class: o.class }));
+            // One written word mapped to one canonical token: keep what was
+            // written (ASCII only) for fuzzy matching downstream.
+            let surface = (len == 1 && e.outs.len() == 1)
+                .then(|| &pre[i].text)
+                .filter(|w| w.is_ascii() && **w != *e.outs[0].text)
+                .cloned();
+            toks.extend(e.outs.iter().map(|o| Token {
+                text: o.text.to_string(),
+                class: o.class,
+                surface: surface.clone(),
+            }));
             i += len;
             continue;
         }
@@ -213,10 +223,12 @@ fn classify(mut pre: Vec<PreTok>, ty: NameType, reordered: bool) -> Vec<Token> {
         let t = std::mem::take(&mut pre[i].text);
         match number_text(&t) {
             Some(num) if num.len() == t.len() => {
-                toks.push(Token { text: t, class: TokenClass::Number })
+                toks.push(Token { text: t, class: TokenClass::Number, surface: None })
             }
-            Some(num) => toks.push(Token { text: num.to_string(), class: TokenClass::Number }),
-            None => toks.push(Token { text: t, class: TokenClass::Word }),
+            Some(num) => {
+                toks.push(Token { text: num.to_string(), class: TokenClass::Number, surface: None })
+            }
+            None => toks.push(Token { text: t, class: TokenClass::Word, surface: None }),
         }
         i += 1;
     }
@@ -522,13 +534,19 @@ mod tests {
         let latin = primary("Huawei Technologies Co., Ltd.", NameType::Organization);
         for han in ["華為技術有限公司", "华为技术有限公司"] {
             let h = primary(han, NameType::Organization);
-            assert_eq!(h.tokens, latin.tokens, "{han}");
+            // Same comparable tokens; only `surface` (what was written) differs.
+            let pairs = |f: &NameForm| {
+                f.tokens.iter().map(|t| (t.text.clone(), t.class)).collect::<Vec<_>>()
+            };
+            assert_eq!(pairs(&h), pairs(&latin), "{han}");
             assert_eq!(h.origin, FormOrigin::Pinyin);
         }
         assert_eq!(
             org("Huawei Technologies Co., Ltd."),
             tk(&[("huawei", W), ("technology", G), ("ltd", L)])
         );
+        assert_eq!(latin.tokens[1].surface.as_deref(), Some("technologies"));
+        assert_eq!(latin.tokens[0].surface, None);
     }
 
     #[test]

@@ -79,6 +79,13 @@ pub struct Token {
     pub text: String,
     /// What kind of token this is.
     pub class: TokenClass,
+    /// The word as written (normalised, lower-case ASCII) when `text` is a
+    /// canonical form that differs from it: a Generic or LegalForm token
+    /// made from one word ("industrial" → `industry`). Lets a scorer
+    /// fuzzy-match a misspelt word against what was written, not only
+    /// against the canonical form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub surface: Option<String>,
 }
 
 /// The Cyrillic transliteration scheme of a form.
