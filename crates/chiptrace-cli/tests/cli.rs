@@ -341,3 +341,58 @@ fn lists_update_installs_screens_and_rejects_a_broken_download() {
         "the UN version in use must not change after a rejected download"
     );
 }
+
+#[test]
+fn custom_csv_list_with_column_mapping_on_the_command_line_and_in_a_file() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let list = dir.path().join("internal_watchlist.csv");
+    std::fs::write(
+        &list,
+        "Ref,Company Name,AKA,Ctry\n\
+         W-1,Zephyr Lattice Computing Pte. Ltd.,ZLC Singapore;Zephyr Lattice,SG\n\
+         W-2,Borealis Quantum Trading FZE,,AE\n",
+    )
+    .expect("write list");
+    let spec = "name=Company Name,id=Ref,country=Ctry,aliases=AKA,list=internal_watchlist";
+    let out = chiptrace()
+        .args(["screen", "--format", "json", "--mapping", spec, "--lists"])
+        .arg(&list)
+        .arg("Zephyr Lattice Computing")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).expect("json");
+    let top = &v["hits"][0];
+    assert_eq!(top["list"], "internal_watchlist", "{v}");
+    assert_eq!(top["entry_id"], "W-1");
+    // The same mapping from a JSON config file.
+    let cfg = dir.path().join("mapping.json");
+    std::fs::write(&cfg, r#"{"name": "Company Name", "id": "Ref", "country": "Ctry", "aliases": "AKA", "list": "internal_watchlist"}"#)
+        .expect("write cfg");
+    let out = chiptrace()
+        .args(["screen", "--format", "json", "--mapping-file"])
+        .arg(&cfg)
+        .arg("--lists")
+        .arg(&list)
+        .arg("ZLC Singapore")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).expect("json");
+    assert_eq!(v["hits"][0]["entry_id"], "W-1", "{v}");
+    // An unknown column in the mapping is a clear error naming it.
+    let err = chiptrace()
+        .args(["screen", "--mapping", "name=Firm,list=x", "--lists"])
+        .arg(&list)
+        .arg("Anything")
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    assert!(String::from_utf8_lossy(&err).contains("Firm"), "{}", String::from_utf8_lossy(&err));
+}
