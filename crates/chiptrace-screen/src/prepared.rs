@@ -202,9 +202,10 @@ const PLACES: &[&str] = &[
 fn is_place(t: &str) -> bool {
     static SET: std::sync::OnceLock<rustc_hash::FxHashSet<&'static str>> =
         std::sync::OnceLock::new();
-    SET.get_or_init(|| PLACES.iter().copied().collect()).contains(t)
-        || chiptrace_text::is_place(t)
-        || (t.len() > 3 && chiptrace_text::country_code(t).is_some())
+    // `chiptrace_text::is_place` covers Chinese places and one-word country
+    // names on already-normalised tokens; no need for the (normalising,
+    // allocating) `country_code` here.
+    SET.get_or_init(|| PLACES.iter().copied().collect()).contains(t) || chiptrace_text::is_place(t)
 }
 
 /// Prepare a raw name: analyse it into forms and attach weights.

@@ -176,8 +176,11 @@ pub fn translit_fold(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut i = 0;
     'outer: while i < b.len() {
+        // First-byte check before the slice comparison: most positions
+        // start no digraph, and this runs for every listed name at build.
         for (pat, rep) in FOLDS {
-            if b[i..].starts_with(pat.as_bytes()) {
+            let p = pat.as_bytes();
+            if p[0] == b[i] && b[i..].starts_with(p) {
                 out.push_str(rep);
                 i += pat.len();
                 continue 'outer;
