@@ -298,8 +298,16 @@ fn token_pair(a: &PTok, b: &PTok) -> Option<(f32, TokenHow)> {
             // Hopeless by the letter bound, and no phonetic code or
             // romanisation fold to rescue it: skip the edit-distance DP
             // (most pairs of a candidate).
-            if (a.mask ^ b.mask).count_ones() > 6 && !phon_eq && !fold_eq {
-                return None;
+            if !phon_eq && !fold_eq {
+                // Each edit flips at most two letter bits: beyond twice the
+                // edit budget of this pair, no edit path exists.
+                let (la, lb) = (a.text.len(), b.text.len());
+                let budget = crate::similarity::edit_budget(la.max(lb))
+                    .min(crate::similarity::edit_budget(la.min(lb).max(4)));
+                if (a.mask ^ b.mask).count_ones() as usize > 2 * budget || la.abs_diff(lb) > budget
+                {
+                    return None;
+                }
             }
             // Pass codes only where they can matter, so the callee compares
             // no strings in vain.
