@@ -164,10 +164,10 @@ pub(crate) fn align(q: &PForm, l: &PForm) -> Alignment {
             penalties.push(Penalty { kind: PenaltyKind::NumberMismatch, factor: 0.6 });
         }
     }
-    // Distinctive (non-place Word) content of the listed name.
     // A listed Word (place or not) the query did not match.
     let l_word_unmatched =
         lt.iter().enumerate().any(|(j, t)| t.class == TokenClass::Word && !lused[j]);
+    // Distinctive (non-place Word) content of the listed name.
     let mut l_dist = 0f32;
     let mut l_dist_matched = 0f32;
     for (j, t) in lt.iter().enumerate() {
