@@ -261,9 +261,13 @@ pub(crate) fn score_pairs(a: ScorePairsArgs) -> anyhow::Result<ExitCode> {
     };
     let cs = col("schema");
     let mut rows = Vec::new();
-    for (i, r) in rdr.records().enumerate() {
-        let line = i as u64 + 2;
-        let r = r.with_context(|| format!("{}:{}: bad CSV row", a.input.display(), line))?;
+    for r in rdr.records() {
+        // The reader's own position: right even when quoted fields span lines.
+        let r = r.map_err(|e| {
+            let at = e.position().map(|p| p.line().to_string()).unwrap_or_else(|| "?".into());
+            anyhow::anyhow!("{}:{}: bad CSV row: {e}", a.input.display(), at)
+        })?;
+        let line = r.position().map_or(0, |p| p.line());
         let get = |c: usize| r.get(c).unwrap_or("").to_string();
         let schema: Option<EntitySchema> = match cs.map(get).filter(|s| !s.trim().is_empty()) {
             Some(s) => {

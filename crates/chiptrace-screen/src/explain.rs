@@ -8,7 +8,7 @@ use chiptrace_text::TokenClass;
 use serde::Serialize;
 
 use crate::prepared::PForm;
-use crate::score::{Alignment, Penalty};
+use crate::score::{Alignment, MAX_TOKENS, Penalty};
 use crate::similarity::TokenHow;
 
 /// How one group of tokens matched.
@@ -152,9 +152,12 @@ pub(crate) fn explain_name(q: &PForm, l: &PForm, a: &Alignment) -> NameExplanati
         query_form_origin: origin_str(q.origin),
         listed_form: form_text(l),
         tokens,
+        // Only the tokens the scorer looked at (the first MAX_TOKENS), so
+        // the explanation never lists tokens that did not count.
         unmatched_query: q
             .toks
             .iter()
+            .take(MAX_TOKENS)
             .zip(&qused)
             .filter(|(_, u)| !**u)
             .map(|(t, _)| t.text.to_string())
@@ -162,6 +165,7 @@ pub(crate) fn explain_name(q: &PForm, l: &PForm, a: &Alignment) -> NameExplanati
         unmatched_listed: l
             .toks
             .iter()
+            .take(MAX_TOKENS)
             .zip(&lused)
             .filter(|(_, u)| !**u)
             .map(|(t, _)| t.text.to_string())

@@ -75,7 +75,9 @@ pub(crate) struct Alignment {
     pub penalties: SmallVec<[Penalty; 2]>,
 }
 
-const MAX_TOKENS: usize = 32;
+/// Tokens per form that take part in scoring (and in explanations): a
+/// longer name is compared on its first 32 tokens.
+pub(crate) const MAX_TOKENS: usize = 32;
 
 /// Align a query form with a listed form.
 pub(crate) fn align(q: &PForm, l: &PForm) -> Alignment {
