@@ -146,6 +146,17 @@ pub(crate) enum ListsCommand {
     Update(ListsUpdateArgs),
     /// Show the list versions in use in the data directory.
     Status,
+    /// Switch a source back to a kept version (rollback), e.g. after an
+    /// update that passed validation but is wrong.
+    Activate(ListsActivateArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ListsActivateArgs {
+    /// Source id (as in `lists status`).
+    pub source: String,
+    /// Version to use (as in `lists status`, or a kept one).
+    pub version: String,
 }
 
 #[derive(Debug, Args)]
@@ -178,6 +189,11 @@ pub(crate) struct ListsUpdateArgs {
     /// Per-file timeout in seconds.
     #[arg(long, default_value_t = 120)]
     pub timeout: u64,
+    /// Largest accepted drop in entry count against the version in use, as
+    /// a fraction (default 0.20). Raise it only to accept a known large
+    /// removal on purpose.
+    #[arg(long, default_value_t = 0.20)]
+    pub max_drop: f64,
 }
 
 #[derive(Debug, Args)]

@@ -17,6 +17,14 @@ pub(crate) fn lists(g: &Global, a: ListsArgs) -> anyhow::Result<ExitCode> {
         ListsCommand::Import(x) => import(x),
         ListsCommand::Update(x) => update(g, x),
         ListsCommand::Status => status(g),
+        ListsCommand::Activate(x) => {
+            let dir = data_dir(g);
+            let store = ListStore::open(&dir)
+                .with_context(|| format!("opening data directory {}", dir.display()))?;
+            let v = store.activate(&x.source, &x.version)?;
+            println!("now using {} version {} ({} entries)", v.id, v.version, v.entries);
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
@@ -74,8 +82,12 @@ fn update(g: &Global, a: ListsUpdateArgs) -> anyhow::Result<ExitCode> {
     let opts = UpdateOptions {
         timeout: Duration::from_secs(a.timeout),
         only: (!a.only.is_empty()).then(|| a.only.clone()),
+        max_drop: a.max_drop,
         ..UpdateOptions::default()
     };
+    if !(0.0..=1.0).contains(&opts.max_drop) {
+        anyhow::bail!("--max-drop must be a fraction between 0 and 1, got {}", opts.max_drop);
+    }
     let report = store.update(&sources, &opts)?;
     let mut rejected = 0;
     for o in &report.outcomes {

@@ -340,6 +340,37 @@ fn lists_update_installs_screens_and_rejects_a_broken_download() {
             .map(|l| l.split_whitespace().nth(2).map(str::to_string)),
         "the UN version in use must not change after a rejected download"
     );
+    // Rollback to a version that does not exist is a clear error; to the
+    // one in use it succeeds.
+    chiptrace()
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["lists", "activate", "un_sc", "19990101T000000Z-deadbeef"])
+        .assert()
+        .code(2);
+    let un_version = st
+        .lines()
+        .find(|l| l.starts_with("un_sc"))
+        .and_then(|l| l.split_whitespace().nth(2))
+        .expect("un_sc version")
+        .to_string();
+    let out = chiptrace()
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["lists", "activate", "un_sc", &un_version])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert!(String::from_utf8_lossy(&out).contains("now using un_sc"));
+    chiptrace()
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["lists", "update", "--max-drop", "1.5", "--sources"])
+        .arg(&sources)
+        .assert()
+        .code(2);
 }
 
 #[test]
