@@ -287,96 +287,57 @@ pub(crate) fn parse_csv(text: &str, sink: &mut Sink) -> Result<()> {
     }
     // The current layout (with `_id`) writes ids as "type, number, country".
     let type_first = col("_id").is_some();
-    let mut rec = csv::StringRecord::new();
-    let mut lines = crate::text::LineCounter::new(text);
-    let mut errors_in_a_row = 0;
-    loop {
-        match rdr.read_record(&mut rec) {
-            Ok(false) => break,
-            Ok(true) => {
-                errors_in_a_row = 0;
-                let line = rec.position().map(|p| lines.record(p.byte()));
-                if rec.iter().all(|f| f.trim().is_empty()) {
-                    continue;
-                }
-                if rec.len() != headers.len() {
-                    sink.bad(
-                        line,
-                        format!("expected {} columns, found {}", headers.len(), rec.len()),
-                    )?;
-                    continue;
-                }
-                if let Some((i, f)) =
-                    rec.iter().enumerate().find(|(_, f)| f.len() > sink.opts().max_field_bytes)
-                {
-                    let msg = format!(
-                        "field `{}` is {} bytes, over the limit of {} bytes",
-                        headers[i],
-                        f.len(),
-                        sink.opts().max_field_bytes
-                    );
-                    sink.bad(line, msg)?;
-                    continue;
-                }
-                let get = |name: &str| -> Option<String> {
-                    col(name)
-                        .and_then(|i| rec.get(i))
-                        .map(crate::text::squash)
-                        .filter(|s| !s.is_empty())
-                };
-                let r = CslRecord {
-                    source: get("source").unwrap_or_default(),
-                    entity_number: get("entity_number"),
-                    type_: get("type"),
-                    programs: get("programs").map(|p| multi(&p)).unwrap_or_default(),
-                    name: get("name").unwrap_or_default(),
-                    title: get("title"),
-                    addresses: get("addresses")
-                        .map(|a| multi(&a).into_iter().map(|x| (x, None)).collect())
-                        .unwrap_or_default(),
-                    federal_register_notice: get("federal_register_notice"),
-                    start_date: get("start_date"),
-                    end_date: get("end_date"),
-                    standard_order: get("standard_order"),
-                    license_requirement: get("license_requirement"),
-                    license_policy: get("license_policy"),
-                    call_sign: get("call_sign"),
-                    vessel_flag: get("vessel_flag"),
-                    vessel_owner: get("vessel_owner"),
-                    remarks: get("remarks"),
-                    alt_names: get("alt_names").map(|a| multi(&a)).unwrap_or_default(),
-                    citizenships: get("citizenships").map(|a| multi(&a)).unwrap_or_default(),
-                    dates_of_birth: get("dates_of_birth").map(|a| multi(&a)).unwrap_or_default(),
-                    nationalities: get("nationalities").map(|a| multi(&a)).unwrap_or_default(),
-                    places_of_birth: get("places_of_birth").map(|a| multi(&a)).unwrap_or_default(),
-                    ids: get("ids")
-                        .map(|a| multi(&a).iter().map(|i| parse_id_item(i, type_first)).collect())
-                        .unwrap_or_default(),
-                };
-                let mut obj = Map::new();
-                for (i, h) in headers.iter().enumerate() {
-                    let v = rec.get(i).unwrap_or("");
-                    obj.insert(
-                        h.clone(),
-                        if v.is_empty() { Value::Null } else { Value::String(v.to_string()) },
-                    );
-                }
-                match to_raw(r, Value::Object(obj)) {
-                    Ok(raw) => sink.accept(raw, line)?,
-                    Err(msg) => sink.bad(line, msg)?,
-                }
-            }
-            Err(e) => {
-                let line = e.position().map(|p| lines.record(p.byte()));
-                sink.bad(line, format!("unreadable CSV record: {e}"))?;
-                errors_in_a_row += 1;
-                if errors_in_a_row > 1000 {
-                    return Err(malformed(&path, line, "too many unreadable CSV records"));
-                }
-            }
+    let max = sink.opts().max_field_bytes;
+    super::for_each_record(&mut rdr, text, &path, sink, super::all_blank, |line, rec, sink| {
+        if let Err(msg) = super::check_shape(rec, &headers, max) {
+            return Ok(Err(msg));
         }
-    }
-    Ok(())
+        let get = |name: &str| -> Option<String> {
+            col(name).and_then(|i| rec.get(i)).map(crate::text::squash).filter(|s| !s.is_empty())
+        };
+        let r = CslRecord {
+            source: get("source").unwrap_or_default(),
+            entity_number: get("entity_number"),
+            type_: get("type"),
+            programs: get("programs").map(|p| multi(&p)).unwrap_or_default(),
+            name: get("name").unwrap_or_default(),
+            title: get("title"),
+            addresses: get("addresses")
+                .map(|a| multi(&a).into_iter().map(|x| (x, None)).collect())
+                .unwrap_or_default(),
+            federal_register_notice: get("federal_register_notice"),
+            start_date: get("start_date"),
+            end_date: get("end_date"),
+            standard_order: get("standard_order"),
+            license_requirement: get("license_requirement"),
+            license_policy: get("license_policy"),
+            call_sign: get("call_sign"),
+            vessel_flag: get("vessel_flag"),
+            vessel_owner: get("vessel_owner"),
+            remarks: get("remarks"),
+            alt_names: get("alt_names").map(|a| multi(&a)).unwrap_or_default(),
+            citizenships: get("citizenships").map(|a| multi(&a)).unwrap_or_default(),
+            dates_of_birth: get("dates_of_birth").map(|a| multi(&a)).unwrap_or_default(),
+            nationalities: get("nationalities").map(|a| multi(&a)).unwrap_or_default(),
+            places_of_birth: get("places_of_birth").map(|a| multi(&a)).unwrap_or_default(),
+            ids: get("ids")
+                .map(|a| multi(&a).iter().map(|i| parse_id_item(i, type_first)).collect())
+                .unwrap_or_default(),
+        };
+        let mut obj = Map::new();
+        for (i, h) in headers.iter().enumerate() {
+            let v = rec.get(i).unwrap_or("");
+            obj.insert(
+                h.clone(),
+                if v.is_empty() { Value::Null } else { Value::String(v.to_string()) },
+            );
+        }
+        match to_raw(r, Value::Object(obj)) {
+            Ok(raw) => sink.accept(raw, line)?,
+            Err(msg) => return Ok(Err(msg)),
+        }
+        Ok(Ok(()))
+    })
 }
 
 // ---------------------------------------------------------------- JSON

@@ -52,133 +52,93 @@ pub(crate) fn parse(text: &str, mapping: &CustomCsvMapping, sink: &mut Sink) -> 
     let split = |s: &str| -> Vec<String> {
         s.split(sep).map(|x| x.trim().to_string()).filter(|x| !x.is_empty()).collect()
     };
-    let mut rec = csv::StringRecord::new();
-    let mut lines = crate::text::LineCounter::new(text);
-    let mut errors_in_a_row = 0;
-    loop {
-        match rdr.read_record(&mut rec) {
-            Ok(false) => break,
-            Ok(true) => {
-                errors_in_a_row = 0;
-                let line = rec.position().map(|p| lines.record(p.byte()));
-                if rec.iter().all(|f| f.trim().is_empty()) {
-                    continue;
-                }
-                if rec.len() != headers.len() {
-                    sink.bad(
-                        line,
-                        format!("expected {} columns, found {}", headers.len(), rec.len()),
-                    )?;
-                    continue;
-                }
-                if let Some((i, f)) =
-                    rec.iter().enumerate().find(|(_, f)| f.len() > sink.opts().max_field_bytes)
-                {
-                    let msg = format!(
-                        "field `{}` is {} bytes, over the limit of {} bytes",
-                        headers[i],
-                        f.len(),
-                        sink.opts().max_field_bytes
-                    );
-                    sink.bad(line, msg)?;
-                    continue;
-                }
-                let get = |field: &str| -> Option<String> {
-                    idx.get(field)
-                        .and_then(|&i| rec.get(i))
-                        .map(crate::text::squash)
-                        .filter(|s| !s.is_empty())
-                };
-                let list = match &mapping.list {
-                    ListCode::FileStem => stem.clone(),
-                    ListCode::Constant(c) => c.clone(),
-                    ListCode::Column(_) => get("list_column").unwrap_or_else(|| stem.clone()),
-                };
-                let Some(name) = get("name") else {
-                    sink.bad(line, format!("empty name column `{}`", mapping.name))?;
-                    continue;
-                };
-                let mut raw = RawEntry { list: list.clone(), ..Default::default() };
-                let primary = split_name_field(&name, NameKind::Primary, None);
-                let mut person_hint = primary.person_hint;
-                raw.names.extend(primary.names);
-                for r in primary.remarks {
-                    raw.remark(r);
-                }
-                if let Some(a) = get("aliases") {
-                    for alias in split(&a) {
-                        let parts = split_name_field(
-                            &clean_alias(&alias),
-                            NameKind::Alias,
-                            Some("aliases"),
-                        );
-                        raw.names.extend(parts.names);
-                    }
-                }
-                let country = get("country");
-                let country_code = country.as_deref().and_then(crate::country::country_code);
-                if let Some(c) = &country {
-                    for c in split(c) {
-                        raw.country(&c);
-                    }
-                }
-                if let Some(a) = get("address") {
-                    for a in split(&a) {
-                        raw.address(&a, country_code);
-                    }
-                }
-                if let Some(d) = get("dob") {
-                    for d in split(&d) {
-                        raw.date("birth", &d);
-                        person_hint = true;
-                    }
-                }
-                if let Some(ids) = get("identifiers") {
-                    for item in split(&ids) {
-                        match item.split_once(':') {
-                            Some((k, v)) if !k.trim().is_empty() && !v.trim().is_empty() => {
-                                raw.identifier(k, v, None)
-                            }
-                            _ => raw.identifier("id", &item, None),
-                        }
-                    }
-                }
-                if let Some(p) = get("programs") {
-                    raw.programs.extend(split(&p));
-                }
-                raw.federal_register = get("federal_register");
-                if let Some(r) = get("remarks") {
-                    raw.remark(r);
-                }
-                let primary_name = raw.names.first().map(|n| n.name.clone()).unwrap_or_default();
-                raw.schema = Some(match get("schema") {
-                    Some(s) => EntitySchema::parse(&s).unwrap_or(EntitySchema::Unknown),
-                    None => infer_schema(&primary_name, Prior::OrgUnlessPerson, person_hint),
-                });
-                raw.id = match get("id") {
-                    Some(id) => id,
-                    None => hashed_id(&list, &name, country_code),
-                };
-                let mut obj = Map::new();
-                for (i, h) in headers.iter().enumerate() {
-                    let v = rec.get(i).unwrap_or("");
-                    obj.insert(
-                        h.clone(),
-                        if v.is_empty() { Value::Null } else { Value::String(v.to_string()) },
-                    );
-                }
-                raw.raw = Value::Object(obj);
-                sink.accept(raw, line)?;
+    let max = sink.opts().max_field_bytes;
+    super::for_each_record(&mut rdr, text, &path, sink, super::all_blank, |line, rec, sink| {
+        if let Err(msg) = super::check_shape(rec, &headers, max) {
+            return Ok(Err(msg));
+        }
+        let get = |field: &str| -> Option<String> {
+            idx.get(field)
+                .and_then(|&i| rec.get(i))
+                .map(crate::text::squash)
+                .filter(|s| !s.is_empty())
+        };
+        let list = match &mapping.list {
+            ListCode::FileStem => stem.clone(),
+            ListCode::Constant(c) => c.clone(),
+            ListCode::Column(_) => get("list_column").unwrap_or_else(|| stem.clone()),
+        };
+        let Some(name) = get("name") else {
+            return Ok(Err(format!("empty name column `{}`", mapping.name)));
+        };
+        let mut raw = RawEntry { list: list.clone(), ..Default::default() };
+        let primary = split_name_field(&name, NameKind::Primary, None);
+        let mut person_hint = primary.person_hint;
+        raw.names.extend(primary.names);
+        for r in primary.remarks {
+            raw.remark(r);
+        }
+        if let Some(a) = get("aliases") {
+            for alias in split(&a) {
+                let parts =
+                    split_name_field(&clean_alias(&alias), NameKind::Alias, Some("aliases"));
+                raw.names.extend(parts.names);
             }
-            Err(e) => {
-                let line = e.position().map(|p| lines.record(p.byte()));
-                sink.bad(line, format!("unreadable CSV record: {e}"))?;
-                errors_in_a_row += 1;
-                if errors_in_a_row > 1000 {
-                    return Err(malformed(&path, line, "too many unreadable CSV records"));
+        }
+        let country = get("country");
+        let country_code = country.as_deref().and_then(crate::country::country_code);
+        if let Some(c) = &country {
+            for c in split(c) {
+                raw.country(&c);
+            }
+        }
+        if let Some(a) = get("address") {
+            for a in split(&a) {
+                raw.address(&a, country_code);
+            }
+        }
+        if let Some(d) = get("dob") {
+            for d in split(&d) {
+                raw.date("birth", &d);
+                person_hint = true;
+            }
+        }
+        if let Some(ids) = get("identifiers") {
+            for item in split(&ids) {
+                match item.split_once(':') {
+                    Some((k, v)) if !k.trim().is_empty() && !v.trim().is_empty() => {
+                        raw.identifier(k, v, None)
+                    }
+                    _ => raw.identifier("id", &item, None),
                 }
             }
         }
-    }
-    Ok(())
+        if let Some(p) = get("programs") {
+            raw.programs.extend(split(&p));
+        }
+        raw.federal_register = get("federal_register");
+        if let Some(r) = get("remarks") {
+            raw.remark(r);
+        }
+        let primary_name = raw.names.first().map(|n| n.name.clone()).unwrap_or_default();
+        raw.schema = Some(match get("schema") {
+            Some(s) => EntitySchema::parse(&s).unwrap_or(EntitySchema::Unknown),
+            None => infer_schema(&primary_name, Prior::OrgUnlessPerson, person_hint),
+        });
+        raw.id = match get("id") {
+            Some(id) => id,
+            None => hashed_id(&list, &name, country_code),
+        };
+        let mut obj = Map::new();
+        for (i, h) in headers.iter().enumerate() {
+            let v = rec.get(i).unwrap_or("");
+            obj.insert(
+                h.clone(),
+                if v.is_empty() { Value::Null } else { Value::String(v.to_string()) },
+            );
+        }
+        raw.raw = Value::Object(obj);
+        sink.accept(raw, line)?;
+        Ok(Ok(()))
+    })
 }

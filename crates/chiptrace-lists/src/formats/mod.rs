@@ -13,11 +13,85 @@ pub(crate) mod un_xml;
 
 use std::path::Path;
 
-use crate::error::ListError;
+use crate::error::{ListError, Result};
+use crate::validate::Sink;
 
 /// A structural error of a whole file.
 pub(crate) fn malformed(path: &Path, line: Option<u64>, message: impl Into<String>) -> ListError {
     ListError::Malformed { path: path.to_path_buf(), line, message: message.into() }
+}
+
+/// Read every remaining record of a CSV reader, reporting unreadable ones
+/// with their line. Records for which `blank` holds are skipped; `f(line,
+/// record, sink)` handles the rest, and a record it rejects
+/// (`Ok(Err(message))`) becomes a bad row of `file`. More than 1,000
+/// unreadable records in a row make the whole file malformed (a binary file
+/// that slipped through detection, not a few broken rows).
+pub(crate) fn for_each_record(
+    rdr: &mut csv::Reader<&[u8]>,
+    text: &str,
+    file: &Path,
+    sink: &mut Sink,
+    blank: impl Fn(&csv::StringRecord) -> bool,
+    mut f: impl FnMut(
+        Option<u64>,
+        &csv::StringRecord,
+        &mut Sink,
+    ) -> Result<std::result::Result<(), String>>,
+) -> Result<()> {
+    let mut rec = csv::StringRecord::new();
+    let mut lines = crate::text::LineCounter::new(text);
+    let mut errors_in_a_row = 0;
+    loop {
+        match rdr.read_record(&mut rec) {
+            Ok(false) => break,
+            Ok(true) => {
+                errors_in_a_row = 0;
+                let line = rec.position().map(|p| lines.record(p.byte()));
+                if blank(&rec) {
+                    continue;
+                }
+                if let Err(msg) = f(line, &rec, sink)? {
+                    sink.bad_in(file, line, msg)?;
+                }
+            }
+            Err(e) => {
+                let line = e.position().map(|p| lines.record(p.byte()));
+                sink.bad_in(file, line, format!("unreadable CSV record: {e}"))?;
+                errors_in_a_row += 1;
+                if errors_in_a_row > 1000 {
+                    return Err(malformed(file, line, "too many unreadable CSV records"));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Whether every field of a record is blank (an empty line of a headed CSV).
+pub(crate) fn all_blank(rec: &csv::StringRecord) -> bool {
+    rec.iter().all(|f| f.trim().is_empty())
+}
+
+/// The row-shape checks of headed CSV formats: as many fields as the
+/// header, and none longer than `max` bytes (naming the column).
+pub(crate) fn check_shape(
+    rec: &csv::StringRecord,
+    headers: &[String],
+    max: usize,
+) -> std::result::Result<(), String> {
+    if rec.len() != headers.len() {
+        return Err(format!("expected {} columns, found {}", headers.len(), rec.len()));
+    }
+    if let Some((i, f)) = rec.iter().enumerate().find(|(_, f)| f.len() > max) {
+        return Err(format!(
+            "field `{}` is {} bytes, over the limit of {} bytes",
+            headers[i],
+            f.len(),
+            max
+        ));
+    }
+    Ok(())
 }
 
 /// A JSON parse error as [`ListError::Malformed`] with the line serde_json reports.

@@ -64,46 +64,16 @@ fn reader(text: &str) -> csv::Reader<&[u8]> {
     csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes())
 }
 
-/// Read every record of a headerless CSV, reporting unreadable ones.
-/// Calls `f(line, record)` for each; a record that `f` rejects is a bad row.
+/// Read every record of a headerless CSV (see [`super::for_each_record`]);
+/// a line holding one empty field is blank.
 fn for_each_record(
     text: &str,
     file: &std::path::Path,
     sink: &mut Sink,
-    mut f: impl FnMut(
-        Option<u64>,
-        &csv::StringRecord,
-        &mut Sink,
-    ) -> Result<std::result::Result<(), String>>,
+    f: impl FnMut(Option<u64>, &csv::StringRecord, &mut Sink) -> Result<std::result::Result<(), String>>,
 ) -> Result<()> {
-    let mut rdr = reader(text);
-    let mut rec = csv::StringRecord::new();
-    let mut lines = crate::text::LineCounter::new(text);
-    let mut errors_in_a_row = 0;
-    loop {
-        match rdr.read_record(&mut rec) {
-            Ok(false) => break,
-            Ok(true) => {
-                errors_in_a_row = 0;
-                let line = rec.position().map(|p| lines.record(p.byte()));
-                if rec.len() == 1 && rec[0].trim().is_empty() {
-                    continue; // blank line
-                }
-                if let Err(msg) = f(line, &rec, sink)? {
-                    sink.bad_in(file, line, msg)?;
-                }
-            }
-            Err(e) => {
-                let line = e.position().map(|p| lines.record(p.byte()));
-                sink.bad_in(file, line, format!("unreadable CSV record: {e}"))?;
-                errors_in_a_row += 1;
-                if errors_in_a_row > 1000 {
-                    return Err(super::malformed(file, line, "too many unreadable CSV records"));
-                }
-            }
-        }
-    }
-    Ok(())
+    let blank = |rec: &csv::StringRecord| rec.len() == 1 && rec[0].trim().is_empty();
+    super::for_each_record(&mut reader(text), text, file, sink, blank, f)
 }
 
 fn ent_num(s: &str) -> std::result::Result<String, String> {
