@@ -369,6 +369,29 @@ fn token_pair(a: &PTok, b: &PTok) -> Option<(f32, TokenHow)> {
     }
 }
 
+/// Record that token `i` of side `a` matched the tokens `run` of side `b`
+/// (glue, initials), marking all of them used. `swapped` says whether `a` is
+/// the listed side.
+#[allow(clippy::too_many_arguments)]
+fn pair_one_with_run(
+    pairs: &mut SmallVec<[Pair; 8]>,
+    aused: &mut [bool; MAX_TOKENS],
+    bused: &mut [bool; MAX_TOKENS],
+    i: usize,
+    run: SmallVec<[u8; 2]>,
+    swapped: bool,
+    sim: f32,
+    how: TokenHow,
+) {
+    aused[i] = true;
+    for &j in &run {
+        bused[j as usize] = true;
+    }
+    let one: SmallVec<[u8; 2]> = SmallVec::from_slice(&[i as u8]);
+    let (q, l) = if swapped { (run, one) } else { (one, run) };
+    pairs.push(Pair { q, l, sim, how });
+}
+
 /// Try to match each unmatched Word of `a` against 2–4 adjacent unmatched
 /// Words of `b` glued together. `swapped` says whether `a` is the listed side.
 fn glue(
@@ -421,14 +444,8 @@ fn glue(
             }
         }
         if let Some((s, start, end, _)) = best {
-            aused[i] = true;
-            let run: SmallVec<[u8; 2]> = bwords[start..=end].iter().map(|&j| j as u8).collect();
-            for &j in &run {
-                bused[j as usize] = true;
-            }
-            let one: SmallVec<[u8; 2]> = SmallVec::from_slice(&[i as u8]);
-            let (q, l) = if swapped { (run, one) } else { (one, run) };
-            pairs.push(Pair { q, l, sim: s, how: TokenHow::Glued });
+            let run = bwords[start..=end].iter().map(|&j| j as u8).collect();
+            pair_one_with_run(pairs, aused, bused, i, run, swapped, s, TokenHow::Glued);
         }
     }
 }
@@ -515,14 +532,8 @@ fn initials(
                     continue 'start;
                 }
             }
-            aused[i] = true;
-            let run: SmallVec<[u8; 2]> = (start..start + n).map(|j| j as u8).collect();
-            for &j in &run {
-                bused[j as usize] = true;
-            }
-            let one: SmallVec<[u8; 2]> = SmallVec::from_slice(&[i as u8]);
-            let (q, l) = if swapped { (run, one) } else { (one, run) };
-            pairs.push(Pair { q, l, sim: 0.85, how: TokenHow::Initials });
+            let run = (start..start + n).map(|j| j as u8).collect();
+            pair_one_with_run(pairs, aused, bused, i, run, swapped, 0.85, TokenHow::Initials);
             break;
         }
     }
