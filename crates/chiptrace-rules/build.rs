@@ -24,12 +24,15 @@ fn main() {
             collect(&root.join(d), root, &mut files);
         }
     }
-    let mut src = String::from("/// (path relative to the crate, contents) of every embedded data file.\npub(crate) static EMBEDDED: &[(&str, &str)] = &[\n");
+    let mut src = String::from(
+        "/// (path relative to the crate, contents) of every embedded data file.\npub(crate) static EMBEDDED: &[(&str, &str)] = &[\n",
+    );
     for f in &files {
         src.push_str(&format!(
             "    ({f:?}, include_str!(concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/{f}\"))),\n"
         ));
     }
     src.push_str("];\n");
-    fs::write(Path::new(&env::var("OUT_DIR").expect("OUT_DIR")).join("embedded.rs"), src).expect("write");
+    fs::write(Path::new(&env::var("OUT_DIR").expect("OUT_DIR")).join("embedded.rs"), src)
+        .expect("write");
 }

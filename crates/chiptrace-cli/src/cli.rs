@@ -38,6 +38,53 @@ pub(crate) enum Command {
     Demo(DemoArgs),
     /// Show how a name is normalised: its comparable forms and token classes.
     Analyze(AnalyzeArgs),
+    /// Classify a chip or system under ECCN 3A090 / 4A090 on a date.
+    Classify(ClassifyArgs),
+    /// Decide whether a transaction needs a licence, with exceptions, review policy and citations.
+    Decide(DecideArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ClassifyArgs {
+    /// Chip or system from the catalog, e.g. "H100 SXM" (see --list-chips).
+    #[arg(long, conflicts_with_all = ["spec", "all", "list_chips"])]
+    pub chip: Option<String>,
+    /// Spec file (JSON; docs/classification.md).
+    #[arg(long, value_name = "SPEC.json", conflicts_with_all = ["all", "list_chips"])]
+    pub spec: Option<PathBuf>,
+    /// Classify every catalog row.
+    #[arg(long)]
+    pub all: bool,
+    /// List the catalog.
+    #[arg(long)]
+    pub list_chips: bool,
+    /// Date of the rules to apply (YYYY-MM-DD; default: today).
+    #[arg(long)]
+    pub date: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct DecideArgs {
+    /// Transaction file (JSON; docs/license-determination.md).
+    #[arg(long, value_name = "TRANSACTION.json")]
+    pub input: PathBuf,
+    #[command(flatten)]
+    pub source: ListSource,
+    /// Minimum screening score of a party hit (default 0.80; hits below 0.95 are "potential" and make the answer indeterminate until reviewed).
+    #[arg(long)]
+    pub threshold: Option<f64>,
+    /// Date of the rules to apply (default: the transaction's date, else today).
+    #[arg(long)]
+    pub date: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Exit with code 1 unless the answer is "no licence required".
+    #[arg(long)]
+    pub fail_on_license: bool,
 }
 
 #[derive(Debug, Args)]

@@ -7,6 +7,7 @@
 mod cli;
 mod cmd_demo;
 mod cmd_lists;
+mod cmd_rules;
 mod cmd_screen;
 mod input;
 
@@ -23,6 +24,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::ScorePairs(args) => cmd_screen::score_pairs(args),
         Command::Lists(args) => cmd_lists::lists(&global, args),
         Command::Demo(args) => cmd_demo::demo(args),
+        Command::Classify(args) => cmd_rules::classify(args),
+        Command::Decide(args) => cmd_rules::decide(&global, args),
         Command::Analyze(args) => {
             let ty = match args.schema.as_deref().map(input::parse_schema).transpose()? {
                 Some(chiptrace_lists::EntitySchema::Person) => chiptrace_text::NameType::Person,

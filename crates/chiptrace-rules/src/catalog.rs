@@ -68,10 +68,13 @@ pub fn lookup_key(s: &str) -> String {
 impl Catalog {
     /// The catalog compiled into the binary.
     pub fn embedded() -> Result<Catalog> {
-        let (p, c) = EMBEDDED
-            .iter()
-            .find(|(p, _)| *p == "catalog/chips.csv")
-            .ok_or_else(|| Error::Catalog { file: "catalog/chips.csv".into(), line: 0, message: "not embedded".into() })?;
+        let (p, c) = EMBEDDED.iter().find(|(p, _)| *p == "catalog/chips.csv").ok_or_else(|| {
+            Error::Catalog {
+                file: "catalog/chips.csv".into(),
+                line: 0,
+                message: "not embedded".into(),
+            }
+        })?;
         Catalog::parse(p, c)
     }
 
@@ -90,10 +93,37 @@ impl Catalog {
             })
         };
         let cols: BTreeMap<&str, usize> = [
-            "id", "vendor", "model", "aliases", "kind", "release_year", "segment", "datacenter", "process",
-            "nonplanar", "die_area_mm2", "die_area_basis", "fp64", "fp32", "tf32", "fp16", "bf16", "fp8", "int8",
-            "fp4", "int4", "dram_bw_gbs", "chip_link", "chip_link_bidir_gbs", "host_link", "host_link_bidir_gbs",
-            "io_bidir_gbs", "contains", "designer_hq", "notes", "sources",
+            "id",
+            "vendor",
+            "model",
+            "aliases",
+            "kind",
+            "release_year",
+            "segment",
+            "datacenter",
+            "process",
+            "nonplanar",
+            "die_area_mm2",
+            "die_area_basis",
+            "fp64",
+            "fp32",
+            "tf32",
+            "fp16",
+            "bf16",
+            "fp8",
+            "int8",
+            "fp4",
+            "int4",
+            "dram_bw_gbs",
+            "chip_link",
+            "chip_link_bidir_gbs",
+            "host_link",
+            "host_link_bidir_gbs",
+            "io_bidir_gbs",
+            "contains",
+            "designer_hq",
+            "notes",
+            "sources",
         ]
         .into_iter()
         .map(|n| col(n).map(|i| (n, i)))
@@ -139,7 +169,10 @@ impl Catalog {
             let mut contains = Vec::new();
             for part in get("contains").split(';').map(str::trim).filter(|s| !s.is_empty()) {
                 let (cid, n) = part.split_once('*').unwrap_or((part, "1"));
-                let n: u32 = n.trim().parse().map_err(|_| bad(format!("column contains: bad count in {part:?}")))?;
+                let n: u32 = n
+                    .trim()
+                    .parse()
+                    .map_err(|_| bad(format!("column contains: bad count in {part:?}")))?;
                 contains.push((cid.trim().to_string(), n));
             }
             let sources = get("sources").to_string();
@@ -150,7 +183,12 @@ impl Catalog {
                 id,
                 vendor: get("vendor").into(),
                 model: get("model").into(),
-                aliases: get("aliases").split(';').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect(),
+                aliases: get("aliases")
+                    .split(';')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(String::from)
+                    .collect(),
                 kind,
                 release_year: get("release_year").parse().ok(),
                 segment: get("segment").into(),
@@ -188,7 +226,10 @@ impl Catalog {
                     return Err(Error::Catalog {
                         file: file.into(),
                         line: 0,
-                        message: format!("name {n:?} is used by both {} and {}", entries[j].id, e.id),
+                        message: format!(
+                            "name {n:?} is used by both {} and {}",
+                            entries[j].id, e.id
+                        ),
                     });
                 }
                 names.insert(k, i);
@@ -231,14 +272,26 @@ impl Catalog {
         if let Some(&i) = self.names.get(&k) {
             return Ok(&self.entries[i]);
         }
-        for v in ["nvidia", "amd", "intel", "huawei", "google", "amazon", "aws", "microsoft", "geforce", "instinct"] {
+        for v in [
+            "nvidia",
+            "amd",
+            "intel",
+            "huawei",
+            "google",
+            "amazon",
+            "aws",
+            "microsoft",
+            "geforce",
+            "instinct",
+        ] {
             if let Some(rest) = k.strip_prefix(v)
                 && let Some(&i) = self.names.get(rest)
             {
                 return Ok(&self.entries[i]);
             }
         }
-        let mut hits: Vec<usize> = self.names.iter().filter(|(n, _)| n.starts_with(&k)).map(|(_, &i)| i).collect();
+        let mut hits: Vec<usize> =
+            self.names.iter().filter(|(n, _)| n.starts_with(&k)).map(|(_, &i)| i).collect();
         hits.sort_unstable();
         hits.dedup();
         match hits.len() {
@@ -247,7 +300,13 @@ impl Catalog {
                 let mut sugg: Vec<(usize, &str)> = self
                     .entries
                     .iter()
-                    .map(|e| (edit_distance(&k, &lookup_key(&e.model)).min(edit_distance(&k, &lookup_key(&e.id))), e.model.as_str()))
+                    .map(|e| {
+                        (
+                            edit_distance(&k, &lookup_key(&e.model))
+                                .min(edit_distance(&k, &lookup_key(&e.id))),
+                            e.model.as_str(),
+                        )
+                    })
                     .filter(|(d, _)| *d <= 3)
                     .collect();
                 sugg.sort();
@@ -278,10 +337,10 @@ impl Catalog {
         if e.kind == CatalogKind::System {
             let mut parts = Vec::new();
             for (cid, n) in &e.contains {
-                let c = self.entries.iter().find(|x| &x.id == cid).ok_or_else(|| Error::UnknownChip {
-                    name: cid.clone(),
-                    suggestions: vec![],
-                })?;
+                let c =
+                    self.entries.iter().find(|x| &x.id == cid).ok_or_else(|| {
+                        Error::UnknownChip { name: cid.clone(), suggestions: vec![] }
+                    })?;
                 parts.push(SystemPart { spec: self.spec(c)?, count: *n });
             }
             s.kind = ItemKind::System { parts };

@@ -270,15 +270,11 @@ fn bound_str(c: &Condition) -> String {
 /// "tpp >= 5.92 × area").
 fn eval(c: &Condition, m: &Measures) -> (Tri, String) {
     use std::cmp::Ordering;
-    let bounds: Vec<(&str, Decimal)> = [
-        (">=", c.at_least),
-        (">", c.greater_than),
-        ("<", c.less_than),
-        ("<=", c.at_most),
-    ]
-    .into_iter()
-    .filter_map(|(op, v)| v.map(|v| (op, v)))
-    .collect();
+    let bounds: Vec<(&str, Decimal)> =
+        [(">=", c.at_least), (">", c.greater_than), ("<", c.less_than), ("<=", c.at_most)]
+            .into_iter()
+            .filter_map(|(op, v)| v.map(|v| (op, v)))
+            .collect();
     let pass = |o: Ordering, op: &str| match op {
         ">=" => o != Ordering::Less,
         ">" => o == Ordering::Greater,
@@ -298,7 +294,12 @@ fn eval(c: &Condition, m: &Measures) -> (Tri, String) {
             .collect();
         Some((ok, format!("{name} {}{unit} {}", fmt(v), parts.join(", "))))
     };
-    let ratio = |name: &str, num_name: &str, num: Decimal, den: Decimal, den_unit: &str| -> (bool, String) {
+    let ratio = |name: &str,
+                 num_name: &str,
+                 num: Decimal,
+                 den: Decimal,
+                 den_unit: &str|
+     -> (bool, String) {
         let mut ok = true;
         let parts: Vec<String> = bounds
             .iter()
@@ -306,7 +307,14 @@ fn eval(c: &Condition, m: &Measures) -> (Tri, String) {
                 let rhs = *k * den;
                 let p = pass(num.cmp(&rhs), op);
                 ok &= p;
-                format!("{num_name} {} {op} {} × {}{den_unit} = {} {}", fmt(num), fmt(*k), fmt(den), fmt(rhs), if p { "✓" } else { "✗" })
+                format!(
+                    "{num_name} {} {op} {} × {}{den_unit} = {} {}",
+                    fmt(num),
+                    fmt(*k),
+                    fmt(den),
+                    fmt(rhs),
+                    if p { "✓" } else { "✗" }
+                )
             })
             .collect();
         let shown = (num / den).round_dp(4);
@@ -322,7 +330,10 @@ fn eval(c: &Condition, m: &Measures) -> (Tri, String) {
                 for (op, _) in &bounds {
                     ok &= pass(Ordering::Greater, op);
                 }
-                Some((ok, "pd unbounded (applicable die area 0: all logic dies planar)".to_string()))
+                Some((
+                    ok,
+                    "pd unbounded (applicable die area 0: all logic dies planar)".to_string(),
+                ))
             }
             (Some(t), Some(a)) => Some(ratio("pd", "tpp", t, a, " mm²")),
             _ => None,
@@ -331,7 +342,15 @@ fn eval(c: &Condition, m: &Measures) -> (Tri, String) {
     };
     match r {
         Some((ok, s)) => (if ok { Tri::Yes } else { Tri::No }, s),
-        None => (Tri::Unknown, format!("{} unknown (needs {}) for {}", c.quantity.name(), c.quantity.input(), bound_str(c))),
+        None => (
+            Tri::Unknown,
+            format!(
+                "{} unknown (needs {}) for {}",
+                c.quantity.name(),
+                c.quantity.input(),
+                bound_str(c)
+            ),
+        ),
     }
 }
 
@@ -380,7 +399,14 @@ fn compute_tpp(spec: &ChipSpec, tf32_bits: u32) -> (Option<Decimal>, Vec<TppTerm
             let bits = if p == Precision::Tf32 { tf32_bits } else { p.bits() };
             let t = v * Decimal::from(bits);
             best = best.max(t);
-            terms.push(TppTerm { unit: name.clone(), precision: p, dense: v, bits, tpp: t, max: false });
+            terms.push(TppTerm {
+                unit: name.clone(),
+                precision: p,
+                dense: v,
+                bits,
+                tpp: t,
+                max: false,
+            });
         }
         for t in &mut terms[start..] {
             t.max = t.tpp == best;
@@ -428,7 +454,13 @@ fn ic_branch(rules: &RulesAt, m: &Measures, dc: Datacenter) -> IcEval {
                 check: format!("not designed or marketed for datacenters; {check}"),
                 outcome: "excluded from 3A090.a/.b by the datacenter note".into(),
             });
-            return IcEval { outcome: Outcome::NotControlled, paragraphs: vec![], missing: vec![], possible: vec![], steps };
+            return IcEval {
+                outcome: Outcome::NotControlled,
+                paragraphs: vec![],
+                missing: vec![],
+                possible: vec![],
+                steps,
+            };
         }
         steps.push(Step {
             rule: note.id.clone(),
@@ -449,17 +481,25 @@ fn ic_branch(rules: &RulesAt, m: &Measures, dc: Datacenter) -> IcEval {
             outcome: match t {
                 Tri::Yes => "fires".into(),
                 Tri::No => "does not fire".into(),
-                Tri::Unknown => format!("undetermined (needs {})", missing.iter().copied().collect::<Vec<_>>().join(", ")),
+                Tri::Unknown => format!(
+                    "undetermined (needs {})",
+                    missing.iter().copied().collect::<Vec<_>>().join(", ")
+                ),
             },
         });
         res.push((p, t, missing));
     }
-    let fired = |l: Level| res.iter().filter(|(p, t, _)| p.level == l && *t == Tri::Yes).count() > 0;
+    let fired =
+        |l: Level| res.iter().filter(|(p, t, _)| p.level == l && *t == Tri::Yes).count() > 0;
     let unknown = |l: Level| res.iter().any(|(p, t, _)| p.level == l && *t == Tri::Unknown);
     let missing_of = |l: Level| -> BTreeSet<&'static str> {
-        res.iter().filter(|(p, t, _)| p.level == l && *t == Tri::Unknown).flat_map(|(_, _, m)| m.iter().copied()).collect()
+        res.iter()
+            .filter(|(p, t, _)| p.level == l && *t == Tri::Unknown)
+            .flat_map(|(_, _, m)| m.iter().copied())
+            .collect()
     };
-    let fired_ids: Vec<String> = res.iter().filter(|(_, t, _)| *t == Tri::Yes).map(|(p, _, _)| p.id.clone()).collect();
+    let fired_ids: Vec<String> =
+        res.iter().filter(|(_, t, _)| *t == Tri::Yes).map(|(p, _, _)| p.id.clone()).collect();
     let (outcome, missing, possible) = if fired(Level::A) {
         (Outcome::A, BTreeSet::new(), vec![])
     } else if unknown(Level::A) {
@@ -501,10 +541,18 @@ fn first_of_level(paragraphs: &[String], outcome: Outcome) -> Option<String> {
 }
 
 /// The ECCN after `.z` routing (export-rules.md §4.5).
-fn route_eccn(rules: &RulesAt, spec: &ChipSpec, outcome: Outcome, steps: &mut Vec<Step>, warnings: &mut Vec<String>) -> Option<String> {
+fn route_eccn(
+    rules: &RulesAt,
+    spec: &ChipSpec,
+    outcome: Outcome,
+    steps: &mut Vec<Step>,
+    warnings: &mut Vec<String>,
+) -> Option<String> {
     let level = outcome.level();
     let plain = match outcome {
-        Outcome::A | Outcome::B | Outcome::C | Outcome::SysA | Outcome::SysB => Some(outcome.name().to_string()),
+        Outcome::A | Outcome::B | Outcome::C | Outcome::SysA | Outcome::SysB => {
+            Some(outcome.name().to_string())
+        }
         _ => None,
     };
     let Some(base) = spec.base_eccn.as_deref() else {
@@ -561,7 +609,10 @@ fn route_eccn(rules: &RulesAt, spec: &ChipSpec, outcome: Outcome, steps: &mut Ve
                         rule: ".z routing".into(),
                         citation: z.citation.clone(),
                         evidence: z.evidence,
-                        check: format!("base ECCN {base} meets the 3A090/4A090 .{} parameters", if l == Level::A { "a" } else { "b" }),
+                        check: format!(
+                            "base ECCN {base} meets the 3A090/4A090 .{} parameters",
+                            if l == Level::A { "a" } else { "b" }
+                        ),
                         outcome: format!("classified under {e}"),
                     });
                     Some(e.clone())
@@ -608,12 +659,22 @@ pub fn classify(rules: &RuleSet, spec: &ChipSpec, date: Date) -> Result<Classifi
 }
 
 /// Classify many specs for one date (the catalog benchmark).
-pub fn classify_all(rules: &RuleSet, specs: &[ChipSpec], date: Date) -> Result<Vec<Classification>> {
+pub fn classify_all(
+    rules: &RuleSet,
+    specs: &[ChipSpec],
+    date: Date,
+) -> Result<Vec<Classification>> {
     let at = rules.at(date)?;
     Ok(specs.iter().map(|s| classify_at(rules, at, s, date, 32)).collect())
 }
 
-fn base_result(rules: &RuleSet, at: &RulesAt, spec: &ChipSpec, date: Date, kind: &'static str) -> Classification {
+fn base_result(
+    rules: &RuleSet,
+    at: &RulesAt,
+    spec: &ChipSpec,
+    date: Date,
+    kind: &'static str,
+) -> Classification {
     Classification {
         item: spec.name.clone(),
         catalog_id: spec.catalog_id.clone(),
@@ -646,10 +707,18 @@ fn base_result(rules: &RuleSet, at: &RulesAt, spec: &ChipSpec, date: Date, kind:
     }
 }
 
-fn classify_at(rules: &RuleSet, at: &RulesAt, spec: &ChipSpec, date: Date, tf32_bits: u32) -> Classification {
+fn classify_at(
+    rules: &RuleSet,
+    at: &RulesAt,
+    spec: &ChipSpec,
+    date: Date,
+    tf32_bits: u32,
+) -> Classification {
     let mut c = match &spec.kind {
         ItemKind::Ic => classify_ic(rules, at, spec, date, tf32_bits),
-        ItemKind::Hbm { stack_bw_gbs, stack_area_mm2 } => classify_hbm(rules, at, spec, date, *stack_bw_gbs, *stack_area_mm2),
+        ItemKind::Hbm { stack_bw_gbs, stack_area_mm2 } => {
+            classify_hbm(rules, at, spec, date, *stack_bw_gbs, *stack_area_mm2)
+        }
         ItemKind::System { parts } => classify_system(rules, at, spec, date, parts),
     };
     c.trace.insert(
@@ -658,7 +727,11 @@ fn classify_at(rules: &RuleSet, at: &RulesAt, spec: &ChipSpec, date: Date, tf32_
             rule: format!("rule version {}", at.version.id),
             citation: at.version.citation.clone(),
             evidence: at.version.evidence,
-            check: format!("date {date} >= effective {} (versions applied: {})", at.version.effective, at.history.join(", ")),
+            check: format!(
+                "date {date} >= effective {} (versions applied: {})",
+                at.version.effective,
+                at.history.join(", ")
+            ),
             outcome: at.version.title.clone(),
         },
     );
@@ -680,7 +753,13 @@ fn measures(spec: &ChipSpec, tpp: Option<Decimal>) -> Measures {
     }
 }
 
-fn classify_ic(rules: &RuleSet, at: &RulesAt, spec: &ChipSpec, date: Date, tf32_bits: u32) -> Classification {
+fn classify_ic(
+    rules: &RuleSet,
+    at: &RulesAt,
+    spec: &ChipSpec,
+    date: Date,
+    tf32_bits: u32,
+) -> Classification {
     let mut c = base_result(rules, at, spec, date, "ic");
     let (tpp, terms) = compute_tpp(spec, tf32_bits);
     c.tpp = tpp;
@@ -689,13 +768,21 @@ fn classify_ic(rules: &RuleSet, at: &RulesAt, spec: &ChipSpec, date: Date, tf32_
     if let (Some(t), Some(a)) = (tpp, m.area)
         && !a.is_zero()
     {
-        c.performance_density = Some((t / a).round_dp_with_strategy(4, RoundingStrategy::MidpointNearestEven));
+        c.performance_density =
+            Some((t / a).round_dp_with_strategy(4, RoundingStrategy::MidpointNearestEven));
     }
     let term_list: Vec<String> = terms
         .iter()
         .map(|t| {
             let u = if t.unit.is_empty() { String::new() } else { format!("{}: ", t.unit) };
-            format!("{u}{} {} × {} = {}{}", t.precision.name(), fmt(t.dense), t.bits, fmt(t.tpp), if t.max { " (max)" } else { "" })
+            format!(
+                "{u}{} {} × {} = {}{}",
+                t.precision.name(),
+                fmt(t.dense),
+                t.bits,
+                fmt(t.tpp),
+                if t.max { " (max)" } else { "" }
+            )
         })
         .collect();
     c.trace.push(Step {
@@ -743,14 +830,16 @@ fn classify_ic(rules: &RuleSet, at: &RulesAt, spec: &ChipSpec, date: Date, tf32_
     } else {
         vec![spec.datacenter]
     };
-    let mut evals: Vec<(Datacenter, IcEval)> = dcs.iter().map(|&d| (d, ic_branch(at, &m, d))).collect();
+    let mut evals: Vec<(Datacenter, IcEval)> =
+        dcs.iter().map(|&d| (d, ic_branch(at, &m, d))).collect();
     let same_outcome = evals.len() == 2
         && evals[0].1.outcome == evals[1].1.outcome
         && first_of_level(&evals[0].1.paragraphs, evals[0].1.outcome)
             == first_of_level(&evals[1].1.paragraphs, evals[1].1.outcome);
     if same_outcome
         && evals[0].1.paragraphs == evals[1].1.paragraphs
-        && nac_aca(evals[0].1.outcome, Datacenter::Yes) == nac_aca(evals[1].1.outcome, Datacenter::No)
+        && nac_aca(evals[0].1.outcome, Datacenter::Yes)
+            == nac_aca(evals[1].1.outcome, Datacenter::No)
     {
         c.trace.push(Step {
             rule: "Note 2 to 3A090".into(),
@@ -810,7 +899,9 @@ fn classify_ic(rules: &RuleSet, at: &RulesAt, spec: &ChipSpec, date: Date, tf32_
             citation: at.datacenter_note.as_ref().map(|n| n.citation.clone()).unwrap_or_default(),
             evidence: Evidence::V,
             check: "datacenter flag unknown; both branches give the same paragraph".into(),
-            outcome: "classification settled; NAC/ACA eligibility depends on the flag (see branches)".into(),
+            outcome:
+                "classification settled; NAC/ACA eligibility depends on the flag (see branches)"
+                    .into(),
         });
         c.branches = Some(branches);
         return c;
@@ -851,7 +942,10 @@ fn finish_single(c: &mut Classification, at: &RulesAt, spec: &ChipSpec, e: IcEva
     c.possible = e.possible;
     let dc_eff = if spec.datacenter == Datacenter::Unknown { dc } else { spec.datacenter };
     c.nac_aca_eligible = nac_aca(e.outcome, dc_eff);
-    if at.datacenter_note.is_some() && spec.datacenter == Datacenter::Unknown && c.nac_aca_eligible.is_some() {
+    if at.datacenter_note.is_some()
+        && spec.datacenter == Datacenter::Unknown
+        && c.nac_aca_eligible.is_some()
+    {
         // branches agreed on the outcome; eligibility then depends only on .b
         c.nac_aca_eligible = if e.outcome.level() == Some(Level::B) { Some(true) } else { None };
     }
@@ -874,9 +968,17 @@ fn finish_single(c: &mut Classification, at: &RulesAt, spec: &ChipSpec, e: IcEva
     }
 }
 
-fn classify_hbm(rules: &RuleSet, at: &RulesAt, spec: &ChipSpec, date: Date, bw: Decimal, area: Decimal) -> Classification {
+fn classify_hbm(
+    rules: &RuleSet,
+    at: &RulesAt,
+    spec: &ChipSpec,
+    date: Date,
+    bw: Decimal,
+    area: Decimal,
+) -> Classification {
     let mut c = base_result(rules, at, spec, date, "hbm");
-    c.memory_bandwidth_density = Some((bw / area).round_dp_with_strategy(4, RoundingStrategy::MidpointNearestEven));
+    c.memory_bandwidth_density =
+        Some((bw / area).round_dp_with_strategy(4, RoundingStrategy::MidpointNearestEven));
     let m = Measures { mbd: Some((bw, area)), ..Default::default() };
     let Some(test) = &at.hbm_test else {
         c.trace.push(Step {
@@ -919,7 +1021,13 @@ fn classify_hbm(rules: &RuleSet, at: &RulesAt, spec: &ChipSpec, date: Date, bw: 
     c
 }
 
-fn classify_system(rules: &RuleSet, at: &RulesAt, spec: &ChipSpec, date: Date, parts: &[crate::spec::SystemPart]) -> Classification {
+fn classify_system(
+    rules: &RuleSet,
+    at: &RulesAt,
+    spec: &ChipSpec,
+    date: Date,
+    parts: &[crate::spec::SystemPart],
+) -> Classification {
     let mut c = base_result(rules, at, spec, date, "system");
     let mut worst: Option<(Outcome, usize)> = None;
     let mut any_indeterminate = false;
@@ -1003,7 +1111,11 @@ fn classify_system(rules: &RuleSet, at: &RulesAt, spec: &ChipSpec, date: Date, p
                     rule: se.eccn.clone(),
                     citation: se.citation.clone(),
                     evidence: se.evidence,
-                    check: format!("worst contained IC: {} ({})", pc.item, pc.paragraph.clone().unwrap_or_default()),
+                    check: format!(
+                        "worst contained IC: {} ({})",
+                        pc.item,
+                        pc.paragraph.clone().unwrap_or_default()
+                    ),
                     outcome: se.text.clone(),
                 });
             }
@@ -1014,7 +1126,10 @@ fn classify_system(rules: &RuleSet, at: &RulesAt, spec: &ChipSpec, date: Date, p
                     rule: "4A090".into(),
                     citation: at.version.citation.clone(),
                     evidence: at.version.evidence,
-                    check: format!("worst contained IC is {}; no 4A090 paragraph for it in this rule version", wo.name()),
+                    check: format!(
+                        "worst contained IC is {}; no 4A090 paragraph for it in this rule version",
+                        wo.name()
+                    ),
                     outcome: "not controlled under 4A090".into(),
                 });
             }
@@ -1093,7 +1208,10 @@ fn overlays(at: &RulesAt, c: &mut Classification, spec: &ChipSpec) {
             result: match t {
                 Tri::Yes => "inside".into(),
                 Tri::No => "outside".into(),
-                Tri::Unknown => format!("indeterminate (needs {})", missing.into_iter().collect::<Vec<_>>().join(", ")),
+                Tri::Unknown => format!(
+                    "indeterminate (needs {})",
+                    missing.into_iter().collect::<Vec<_>>().join(", ")
+                ),
             },
             check: checks.join("; "),
             citation: o.citation.clone(),

@@ -114,12 +114,18 @@ impl CountryGroups {
             for c in &g.change {
                 check_code(path, &g.id, &c.country)?;
                 if c.citation.trim().is_empty() {
-                    return Err(Error::rule(path, format!("group {} change {}: empty citation", g.id, c.country)));
+                    return Err(Error::rule(
+                        path,
+                        format!("group {} change {}: empty citation", g.id, c.country),
+                    ));
                 }
                 if members.contains_key(&c.country) && c.to.is_none() {
                     return Err(Error::rule(
                         path,
-                        format!("group {}: {} is both a member and an open-ended change", g.id, c.country),
+                        format!(
+                            "group {}: {} is both a member and an open-ended change",
+                            g.id, c.country
+                        ),
                     ));
                 }
                 members.entry(c.country.clone()).or_default().push(Interval {
@@ -219,13 +225,18 @@ impl CountryGroups {
         let gdate = set.groups_as_of.unwrap_or(date);
         let groups = self.groups_of(country, gdate);
         let gl = if groups.is_empty() { "no group".to_string() } else { groups.join(", ") };
-        let asof = if set.groups_as_of.is_some() { format!(" as at {gdate}") } else { String::new() };
+        let asof =
+            if set.groups_as_of.is_some() { format!(" as at {gdate}") } else { String::new() };
         format!("{country} is in {gl}{asof}")
     }
 
     /// Normalise a destination for licence determination (HK → CN), with the
     /// alias used, if any.
-    pub fn normalize_destination<'a>(&'a self, code: &str, date: Date) -> (String, Option<&'a Alias>) {
+    pub fn normalize_destination<'a>(
+        &'a self,
+        code: &str,
+        date: Date,
+    ) -> (String, Option<&'a Alias>) {
         match self.aliases.get(code) {
             Some(a) if a.since <= date => (a.as_.clone(), Some(a)),
             _ => (code.to_string(), None),
@@ -268,8 +279,14 @@ pub fn normalize_country(field: &str, code: &str) -> Result<String> {
     if c == "UK" {
         return Err(Error::field(field, "\"UK\" is not an ISO 3166-1 code; use \"GB\""));
     }
-    if c.len() != 2 || !c.chars().all(|ch| ch.is_ascii_uppercase()) || !ISO_ALPHA2.split(' ').any(|x| x == c) {
-        return Err(Error::field(field, format!("unknown country code {code:?} (expected ISO 3166-1 alpha-2, e.g. \"SG\")")));
+    if c.len() != 2
+        || !c.chars().all(|ch| ch.is_ascii_uppercase())
+        || !ISO_ALPHA2.split(' ').any(|x| x == c)
+    {
+        return Err(Error::field(
+            field,
+            format!("unknown country code {code:?} (expected ISO 3166-1 alpha-2, e.g. \"SG\")"),
+        ));
     }
     Ok(c)
 }

@@ -114,10 +114,9 @@ fn opt_dec<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<Decima
     let s: Option<String> = Option::deserialize(d)?;
     match s {
         None => Ok(None),
-        Some(s) => s
-            .parse::<Decimal>()
-            .map(Some)
-            .map_err(|e| serde::de::Error::custom(format!("threshold {s:?} is not a decimal: {e}"))),
+        Some(s) => s.parse::<Decimal>().map(Some).map_err(|e| {
+            serde::de::Error::custom(format!("threshold {s:?} is not a decimal: {e}"))
+        }),
     }
 }
 
@@ -374,7 +373,8 @@ pub enum EndUseKind {
     EntityList,
     MilitaryEndUser,
     UnverifiedList,
-    OfacBlocked,
+    DeniedPerson,
+    SanctionedParty,
     Supercomputer,
     Gp10PrcDesigned,
     AiTraining,
@@ -395,6 +395,9 @@ pub struct Suspension {
 pub struct EndUseRule {
     pub id: String,
     pub kind: EndUseKind,
+    /// List codes (prefixes) whose hits this rule acts on.
+    #[serde(default)]
+    pub lists: Vec<String>,
     pub paragraph: String,
     pub text: String,
     #[serde(default)]
@@ -606,7 +609,8 @@ impl RuleSet {
                 } else if p.extension().is_some_and(|x| x == "toml") {
                     let c = std::fs::read_to_string(&p)
                         .map_err(|e| Error::rule(p.display().to_string(), e.to_string()))?;
-                    let rel = p.strip_prefix(base).unwrap_or(&p).to_string_lossy().replace('\\', "/");
+                    let rel =
+                        p.strip_prefix(base).unwrap_or(&p).to_string_lossy().replace('\\', "/");
                     out.push((rel, c));
                 }
             }
@@ -624,7 +628,8 @@ impl RuleSet {
         let groups = CountryGroups::parse(gp, gc)?;
         let letters = match find("letters.toml") {
             Some((p, c)) => {
-                let lf: LettersFile = toml::from_str(c).map_err(|e| Error::rule(p, e.to_string()))?;
+                let lf: LettersFile =
+                    toml::from_str(c).map_err(|e| Error::rule(p, e.to_string()))?;
                 for l in &lf.letter {
                     check_cite(p, &format!("letter {}", l.id), &l.citation)?;
                 }
@@ -812,7 +817,10 @@ fn validate_version(file: &str, vf: &VersionFile, groups: &CountryGroups) -> Res
     for x in &vf.destination_scope {
         check_cite(file, &x.id, &x.citation)?;
         if !x.enforced && x.not_enforced.is_none() {
-            return Err(Error::rule(file, format!("{}: enforced = false needs a not_enforced reason", x.id)));
+            return Err(Error::rule(
+                file,
+                format!("{}: enforced = false needs a not_enforced reason", x.id),
+            ));
         }
         sets.push((&x.id, &x.destinations));
     }
@@ -828,7 +836,10 @@ fn validate_version(file: &str, vf: &VersionFile, groups: &CountryGroups) -> Res
     for x in &vf.exception {
         check_cite(file, &x.id, &x.citation)?;
         if !x.enforced && x.not_enforced.is_none() {
-            return Err(Error::rule(file, format!("{}: enforced = false needs a not_enforced reason", x.id)));
+            return Err(Error::rule(
+                file,
+                format!("{}: enforced = false needs a not_enforced reason", x.id),
+            ));
         }
         for w in &x.when_any {
             for s in [&w.destinations, &w.hq, &w.not_hq].into_iter().flatten() {
@@ -863,7 +874,10 @@ fn validate_version(file: &str, vf: &VersionFile, groups: &CountryGroups) -> Res
         }
         for c in s.countries.iter().chain(&s.except_countries) {
             if c.len() != 2 || !c.chars().all(|ch| ch.is_ascii_uppercase()) {
-                return Err(Error::rule(file, format!("{id}: country {c:?} is not an ISO alpha-2 code")));
+                return Err(Error::rule(
+                    file,
+                    format!("{id}: country {c:?} is not an ISO alpha-2 code"),
+                ));
             }
         }
     }
@@ -871,8 +885,15 @@ fn validate_version(file: &str, vf: &VersionFile, groups: &CountryGroups) -> Res
 }
 
 fn check_condition(file: &str, id: &str, c: &Condition) -> Result<()> {
-    if c.at_least.is_none() && c.greater_than.is_none() && c.less_than.is_none() && c.at_most.is_none() {
-        return Err(Error::rule(file, format!("{id}: condition on {} has no bound", c.quantity.name())));
+    if c.at_least.is_none()
+        && c.greater_than.is_none()
+        && c.less_than.is_none()
+        && c.at_most.is_none()
+    {
+        return Err(Error::rule(
+            file,
+            format!("{id}: condition on {} has no bound", c.quantity.name()),
+        ));
     }
     Ok(())
 }
@@ -892,7 +913,8 @@ pub fn describe_set(s: &CountrySet) -> String {
     parts.extend(s.countries.iter().cloned());
     let mut out = parts.join(", ");
     if !s.except_groups.is_empty() || !s.except_countries.is_empty() {
-        let ex: Vec<&str> = s.except_groups.iter().chain(&s.except_countries).map(String::as_str).collect();
+        let ex: Vec<&str> =
+            s.except_groups.iter().chain(&s.except_countries).map(String::as_str).collect();
         out.push_str(&format!(" (not also in {})", ex.join(", ")));
     }
     if let Some(d) = s.groups_as_of {
@@ -900,4 +922,3 @@ pub fn describe_set(s: &CountrySet) -> String {
     }
     out
 }
-

@@ -28,8 +28,8 @@ pub use countries::{CountryGroups, normalize_country};
 pub use data::{
     Bound, Condition, CountrySet, DatacenterNote, DestinationScope, Disputed, EndUseKind,
     EndUseRule, Evidence, Exception, HqRule, Letter, Level, Notice, Paragraph, Policy, Quantity,
-    ReviewOverlay, ReviewPolicy, Role, RuleMeta, RuleSet, RulesAt, Suspension, SystemEccn,
-    Systems, TariffBand, Test, TxType, When, ZRoute, describe_set,
+    ReviewOverlay, ReviewPolicy, Role, RuleMeta, RuleSet, RulesAt, Suspension, SystemEccn, Systems,
+    TariffBand, Test, TxType, When, ZRoute, describe_set,
 };
 pub use error::{Error, Result};
 pub use spec::{ChipSpec, Datacenter, ItemKind, Precision, SystemPart, Unit};

@@ -94,7 +94,10 @@ impl Datacenter {
             "yes" | "true" => Ok(Datacenter::Yes),
             "no" | "false" => Ok(Datacenter::No),
             "unknown" | "ambiguous" | "" => Ok(Datacenter::Unknown),
-            other => Err(Error::field(field, format!("expected \"yes\", \"no\" or \"unknown\", got {other:?}"))),
+            other => Err(Error::field(
+                field,
+                format!("expected \"yes\", \"no\" or \"unknown\", got {other:?}"),
+            )),
         }
     }
     pub fn name(self) -> &'static str {
@@ -183,7 +186,10 @@ impl ChipSpec {
     /// name into a spec (for `contains` entries of systems).
     pub fn from_json(text: &str, resolve: &dyn Fn(&str) -> Result<ChipSpec>) -> Result<ChipSpec> {
         let obj: BTreeMap<String, Box<RawValue>> = serde_json::from_str(text).map_err(|e| {
-            Error::field("spec", format!("malformed JSON at line {} column {}: {e}", e.line(), e.column()))
+            Error::field(
+                "spec",
+                format!("malformed JSON at line {} column {}: {e}", e.line(), e.column()),
+            )
         })?;
         parse_obj("", &obj, resolve, 0)
     }
@@ -200,17 +206,34 @@ fn parse_obj(
 ) -> Result<ChipSpec> {
     let f = |k: &str| format!("{prefix}{k}");
     const KNOWN: &[&str] = &[
-        "name", "datacenter", "die_area_mm2", "nonplanar", "dense_tops", "io_bidir_gbs", "dram_bw_gbs",
-        "base_eccn", "kind", "stack_bw_gbs", "stack_area_mm2", "contains", "units", "designer_hq",
+        "name",
+        "datacenter",
+        "die_area_mm2",
+        "nonplanar",
+        "dense_tops",
+        "io_bidir_gbs",
+        "dram_bw_gbs",
+        "base_eccn",
+        "kind",
+        "stack_bw_gbs",
+        "stack_area_mm2",
+        "contains",
+        "units",
+        "designer_hq",
         "die_area_basis",
     ];
     for k in obj.keys() {
         if !KNOWN.contains(&k.as_str()) {
-            return Err(Error::field(f(k), format!("unknown field (expected one of: {})", KNOWN.join(", "))));
+            return Err(Error::field(
+                f(k),
+                format!("unknown field (expected one of: {})", KNOWN.join(", ")),
+            ));
         }
     }
     let name = match obj.get("name") {
-        Some(v) => string(&f("name"), v)?.ok_or_else(|| Error::field(f("name"), "must be a string"))?,
+        Some(v) => {
+            string(&f("name"), v)?.ok_or_else(|| Error::field(f("name"), "must be a string"))?
+        }
         None => return Err(Error::field(f("name"), "missing (a name for the item is required)")),
     };
     if name.trim().is_empty() {
@@ -237,7 +260,7 @@ fn parse_obj(
     };
     let mut spec = ChipSpec::ic(&name);
     spec.datacenter = datacenter;
-    spec.die_area_mm2 = opt_number(&f("die_area_mm2"), obj.get("die_area_mm2"))?;
+    spec.die_area_mm2 = opt_number(&f("die_area_mm2"), obj.get("die_area_mm2").map(|v| &**v))?;
     if spec.die_area_mm2.is_some_and(|a| a.is_zero()) {
         return Err(Error::field(
             f("die_area_mm2"),
@@ -253,20 +276,30 @@ fn parse_obj(
             "true" => Some(true),
             "false" => Some(false),
             "null" => None,
-            other => return Err(Error::field(f("nonplanar"), format!("expected true or false, got {other}"))),
+            other => {
+                return Err(Error::field(
+                    f("nonplanar"),
+                    format!("expected true or false, got {other}"),
+                ));
+            }
         },
         None => None,
     };
-    spec.io_bidir_gbs = opt_number(&f("io_bidir_gbs"), obj.get("io_bidir_gbs"))?;
-    spec.dram_bw_gbs = opt_number(&f("dram_bw_gbs"), obj.get("dram_bw_gbs"))?;
+    spec.io_bidir_gbs = opt_number(&f("io_bidir_gbs"), obj.get("io_bidir_gbs").map(|v| &**v))?;
+    spec.dram_bw_gbs = opt_number(&f("dram_bw_gbs"), obj.get("dram_bw_gbs").map(|v| &**v))?;
     spec.base_eccn = match obj.get("base_eccn") {
-        Some(v) => string(&f("base_eccn"), v)?.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()),
+        Some(v) => {
+            string(&f("base_eccn"), v)?.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+        }
         None => None,
     };
     if let Some(b) = &spec.base_eccn
         && !valid_eccn(b)
     {
-        return Err(Error::field(f("base_eccn"), format!("{b:?} is not an ECCN (e.g. \"5A992.c\", \"4A003.b\")")));
+        return Err(Error::field(
+            f("base_eccn"),
+            format!("{b:?} is not an ECCN (e.g. \"5A992.c\", \"4A003.b\")"),
+        ));
     }
     spec.designer_hq = match obj.get("designer_hq") {
         Some(v) => match string(&f("designer_hq"), v)? {
@@ -279,8 +312,13 @@ fn parse_obj(
         spec.dense = dense_map(&f("dense_tops"), d)?;
     }
     if let Some(u) = obj.get("units") {
-        let arr: Vec<BTreeMap<String, Box<RawValue>>> = serde_json::from_str(u.get())
-            .map_err(|e| Error::field(f("units"), format!("expected a list of {{\"name\", \"dense_tops\"}}: {e}")))?;
+        let arr: Vec<BTreeMap<String, Box<RawValue>>> =
+            serde_json::from_str(u.get()).map_err(|e| {
+                Error::field(
+                    f("units"),
+                    format!("expected a list of {{\"name\", \"dense_tops\"}}: {e}"),
+                )
+            })?;
         for (i, uo) in arr.iter().enumerate() {
             let uf = format!("{}units[{i}].", prefix);
             let uname = match uo.get("name") {
@@ -309,10 +347,14 @@ fn parse_obj(
             }
         }
         "hbm" => {
-            let bw = opt_number(&f("stack_bw_gbs"), obj.get("stack_bw_gbs"))?
-                .ok_or_else(|| Error::field(f("stack_bw_gbs"), "missing (HBM memory bandwidth, GB/s)"))?;
-            let area = opt_number(&f("stack_area_mm2"), obj.get("stack_area_mm2"))?
-                .ok_or_else(|| Error::field(f("stack_area_mm2"), "missing (area of the package or stack, mm²)"))?;
+            let bw = opt_number(&f("stack_bw_gbs"), obj.get("stack_bw_gbs").map(|v| &**v))?
+                .ok_or_else(|| {
+                    Error::field(f("stack_bw_gbs"), "missing (HBM memory bandwidth, GB/s)")
+                })?;
+            let area = opt_number(&f("stack_area_mm2"), obj.get("stack_area_mm2").map(|v| &**v))?
+                .ok_or_else(|| {
+                Error::field(f("stack_area_mm2"), "missing (area of the package or stack, mm²)")
+            })?;
             if area.is_zero() {
                 return Err(Error::field(f("stack_area_mm2"), "must be greater than 0"));
             }
@@ -322,14 +364,21 @@ fn parse_obj(
             if depth >= MAX_DEPTH {
                 return Err(Error::field(f("contains"), "systems nested too deeply"));
             }
-            let c = obj
-                .get("contains")
-                .ok_or_else(|| Error::field(f("contains"), "missing: a system lists the ICs it contains"))?;
-            let arr: Vec<BTreeMap<String, Box<RawValue>>> = serde_json::from_str(c.get()).map_err(|e| {
-                Error::field(f("contains"), format!("expected a list of {{\"chip\" or \"spec\", \"count\"}}: {e}"))
+            let c = obj.get("contains").ok_or_else(|| {
+                Error::field(f("contains"), "missing: a system lists the ICs it contains")
             })?;
+            let arr: Vec<BTreeMap<String, Box<RawValue>>> =
+                serde_json::from_str(c.get()).map_err(|e| {
+                    Error::field(
+                        f("contains"),
+                        format!("expected a list of {{\"chip\" or \"spec\", \"count\"}}: {e}"),
+                    )
+                })?;
             if arr.is_empty() || arr.len() > MAX_PARTS {
-                return Err(Error::field(f("contains"), format!("must list 1 to {MAX_PARTS} parts")));
+                return Err(Error::field(
+                    f("contains"),
+                    format!("must list 1 to {MAX_PARTS} parts"),
+                ));
             }
             let mut parts = Vec::new();
             for (i, p) in arr.iter().enumerate() {
@@ -337,8 +386,14 @@ fn parse_obj(
                 let count = match p.get("count") {
                     Some(v) => {
                         let n = number(&format!("{pf}count"), v)?;
-                        if n.fract() != Decimal::ZERO || n < Decimal::ONE || n > Decimal::from(1_000_000) {
-                            return Err(Error::field(format!("{pf}count"), "must be a whole number from 1 to 1000000"));
+                        if n.fract() != Decimal::ZERO
+                            || n < Decimal::ONE
+                            || n > Decimal::from(1_000_000)
+                        {
+                            return Err(Error::field(
+                                format!("{pf}count"),
+                                "must be a whole number from 1 to 1000000",
+                            ));
                         }
                         u32::try_from(n.trunc().mantissa()).unwrap_or(1)
                     }
@@ -348,15 +403,24 @@ fn parse_obj(
                     (Some(c), None) => {
                         let cname = string(&format!("{pf}chip"), c)?
                             .ok_or_else(|| Error::field(format!("{pf}chip"), "must be a string"))?;
-                        resolve(&cname).map_err(|e| Error::field(format!("{pf}chip"), e.to_string()))?
+                        resolve(&cname)
+                            .map_err(|e| Error::field(format!("{pf}chip"), e.to_string()))?
                     }
                     (None, Some(s)) => {
                         let so: BTreeMap<String, Box<RawValue>> = serde_json::from_str(s.get())
-                            .map_err(|e| Error::field(format!("{pf}spec"), format!("expected an object: {e}")))?;
+                            .map_err(|e| {
+                                Error::field(
+                                    format!("{pf}spec"),
+                                    format!("expected an object: {e}"),
+                                )
+                            })?;
                         parse_obj(&format!("{pf}spec."), &so, resolve, depth + 1)?
                     }
                     _ => {
-                        return Err(Error::field(pf.trim_end_matches('.'), "give exactly one of \"chip\" (catalog name) or \"spec\""));
+                        return Err(Error::field(
+                            pf.trim_end_matches('.'),
+                            "give exactly one of \"chip\" (catalog name) or \"spec\"",
+                        ));
                     }
                 };
                 parts.push(SystemPart { spec: part, count });
@@ -364,15 +428,19 @@ fn parse_obj(
             spec.kind = ItemKind::System { parts };
         }
         other => {
-            return Err(Error::field(f("kind"), format!("expected \"ic\", \"hbm\" or \"system\", got {other:?}")));
+            return Err(Error::field(
+                f("kind"),
+                format!("expected \"ic\", \"hbm\" or \"system\", got {other:?}"),
+            ));
         }
     }
     Ok(spec)
 }
 
 fn dense_map(field: &str, v: &RawValue) -> Result<BTreeMap<Precision, Decimal>> {
-    let m: BTreeMap<String, Box<RawValue>> = serde_json::from_str(v.get())
-        .map_err(|e| Error::field(field, format!("expected an object of precision: number ({e})")))?;
+    let m: BTreeMap<String, Box<RawValue>> = serde_json::from_str(v.get()).map_err(|e| {
+        Error::field(field, format!("expected an object of precision: number ({e})"))
+    })?;
     let mut out = BTreeMap::new();
     for (k, v) in m {
         let p = Precision::parse(&k.to_ascii_lowercase()).ok_or_else(|| {
@@ -381,7 +449,7 @@ fn dense_map(field: &str, v: &RawValue) -> Result<BTreeMap<Precision, Decimal>> 
                 "unknown precision (expected fp64, fp32, tf32, fp16, bf16, fp8, int8, fp6, fp4, int4)",
             )
         })?;
-        if let Some(n) = opt_number(&format!("{field}.{k}"), Some(&v))? {
+        if let Some(n) = opt_number(&format!("{field}.{k}"), Some(&*v))? {
             out.insert(p, n);
         }
     }
@@ -398,7 +466,7 @@ fn string(field: &str, v: &RawValue) -> Result<Option<String>> {
         .map_err(|_| Error::field(field, format!("expected a string, got {t}")))
 }
 
-fn opt_number(field: &str, v: Option<&Box<RawValue>>) -> Result<Option<Decimal>> {
+fn opt_number(field: &str, v: Option<&RawValue>) -> Result<Option<Decimal>> {
     match v {
         None => Ok(None),
         Some(v) if v.get().trim() == "null" => Ok(None),
@@ -413,7 +481,8 @@ fn number(field: &str, v: &RawValue) -> Result<Decimal> {
     if t.starts_with('"') {
         return Err(Error::field(field, format!("expected a number, got the string {t}")));
     }
-    parse_decimal(t).ok_or_else(|| Error::field(field, format!("expected a number, got {t}")))
+    parse_decimal(t)
+        .ok_or_else(|| Error::field(field, format!("expected a number, got {t}")))
         .and_then(|d| {
             if d.is_sign_negative() && !d.is_zero() {
                 Err(Error::field(field, format!("must not be negative, got {t}")))
@@ -444,10 +513,15 @@ pub(crate) fn valid_eccn(s: &str) -> bool {
         && b[0].is_ascii_digit()
         && (b'A'..=b'E').contains(&b[1])
         && b[2..5].iter().all(u8::is_ascii_digit)
-        && (b.len() == 5 || (b[5] == b'.' && s[6..].split('.').all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric()))))
+        && (b.len() == 5
+            || (b[5] == b'.'
+                && s[6..]
+                    .split('.')
+                    .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric()))))
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // tests may unwrap freely; failures are the point
 mod tests {
     use super::*;
 
@@ -480,8 +554,14 @@ mod tests {
             (r#"{"name":"x","datacenter":"maybe","dense_tops":{"fp16":1}}"#, "datacenter"),
             (r#"{"name":"x","die_area_mm2":"big","dense_tops":{"fp16":1}}"#, "die_area_mm2"),
             (r#"{"name":"x","colour":1,"dense_tops":{"fp16":1}}"#, "colour"),
-            (r#"{"name":"x","kind":"system","contains":[{"chip":"nope","count":8}]}"#, "contains[0].chip"),
-            (r#"{"name":"x","kind":"system","contains":[{"spec":{"name":"y"},"count":2}]}"#, "contains[0].spec.dense_tops"),
+            (
+                r#"{"name":"x","kind":"system","contains":[{"chip":"nope","count":8}]}"#,
+                "contains[0].chip",
+            ),
+            (
+                r#"{"name":"x","kind":"system","contains":[{"spec":{"name":"y"},"count":2}]}"#,
+                "contains[0].spec.dense_tops",
+            ),
             (r#"{"name":"x","kind":"hbm","stack_bw_gbs":819}"#, "stack_area_mm2"),
             (r#"{"name":"x","base_eccn":"banana","dense_tops":{"fp16":1}}"#, "base_eccn"),
             (r#"{"name":"x","dense_tops":{"fp16":1e400}}"#, "dense_tops.fp16"),
