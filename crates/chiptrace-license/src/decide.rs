@@ -215,6 +215,7 @@ impl Ctx<'_> {
         let mut hits = Vec::new();
         let mut unknown = Vec::new();
         for (i, p) in self.recipients(roles) {
+            let mut why = Vec::new();
             for (k, v) in [
                 ("hq_country", &p.hq_country),
                 ("ultimate_parent_hq_country", &p.ultimate_parent_hq_country),
@@ -223,11 +224,14 @@ impl Ctx<'_> {
                     Some(c) => {
                         let (c, _) = self.rules.groups.normalize_destination(c, self.date);
                         if self.in_set(set, &c) {
-                            hits.push(format!("{} ({}) {k} {c}", p.name, role_name(p.role)));
+                            why.push(format!("{k} {c}"));
                         }
                     }
                     None => unknown.push(format!("parties[{i}].{k}")),
                 }
+            }
+            if !why.is_empty() {
+                hits.push(format!("{} ({}): {}", p.name, role_name(p.role), why.join(", ")));
             }
         }
         let r = if !hits.is_empty() {
@@ -361,7 +365,7 @@ pub fn decide(
         {
             cx.informational.push(Requirement {
                 rule: n.id.clone(),
-                paragraph: String::new(),
+                paragraph: n.id.clone(),
                 citation: n.citation.clone(),
                 evidence: n.evidence,
                 text: n.text.clone(),
@@ -1198,6 +1202,9 @@ fn exceptions(cx: &mut Ctx, cls: &[Classification]) -> Vec<ExceptionResult> {
             reasons.push(format!("no party carries the flag {flag:?}"));
         }
         let status = if !e.enforced {
+            if !(scope_ok || scope_unknown) {
+                continue;
+            }
             reasons.push(e.not_enforced.clone().unwrap_or_default());
             "not_enforced"
         } else if !cx.blockers.is_empty() && (scope_ok || scope_unknown) {
@@ -1334,7 +1341,8 @@ fn review_policy(cx: &mut Ctx, cls: &[Classification]) -> Option<ReviewOutcome> 
             }
         }
         for p in &at.review_policies {
-            let dest_ok = p.destinations.as_ref().is_none_or(|s| cx.in_set(s, &cx.dest.clone()));
+            let dest_ok = p.destinations.as_ref().is_none_or(|s| cx.in_set(s, &cx.dest.clone()))
+                && p.outside.as_ref().is_none_or(|s| !cx.in_set(s, &cx.dest.clone()));
             let hq_ok = match &p.hq {
                 None => true,
                 Some(s) => cx.hq_in(s, &recipients).0 == Some(true),
@@ -1342,8 +1350,9 @@ fn review_policy(cx: &mut Ctx, cls: &[Classification]) -> Option<ReviewOutcome> 
             if !(dest_ok && hq_ok) {
                 continue;
             }
-            if overlay_applies && p.hq.is_none() && p.destinations.is_some() {
-                // destination-based policy replaced by the overlay
+            if overlay_applies && p.destinations.is_some() {
+                // the overlay replaces the policies for entities in China /
+                // Macau (91 FR 1684; export-rules.md §6.4)
                 continue;
             }
             let disputed = p

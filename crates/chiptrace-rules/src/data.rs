@@ -309,6 +309,9 @@ pub struct ReviewPolicy {
     pub destinations: Option<CountrySet>,
     #[serde(default)]
     pub hq: Option<CountrySet>,
+    /// The destination must not be in this set.
+    #[serde(default)]
+    pub outside: Option<CountrySet>,
     pub text: String,
     #[serde(default)]
     pub disputed: Option<Disputed>,
@@ -832,6 +835,7 @@ fn validate_version(file: &str, vf: &VersionFile, groups: &CountryGroups) -> Res
         check_cite(file, &x.id, &x.citation)?;
         sets.extend(x.destinations.iter().map(|s| (x.id.as_str(), s)));
         sets.extend(x.hq.iter().map(|s| (x.id.as_str(), s)));
+        sets.extend(x.outside.iter().map(|s| (x.id.as_str(), s)));
     }
     for x in &vf.exception {
         check_cite(file, &x.id, &x.citation)?;
