@@ -482,7 +482,7 @@ fn whole_catalog_classifies_on_2026_11_29() {
     let all = classify_all(rules(), &specs, day).unwrap();
     assert_eq!(all.len(), c.len());
     let mut counts = std::collections::BTreeMap::new();
-    for (e, r) in c.entries().iter().zip(&all) {
+    for (i, (e, r)) in c.entries().iter().zip(&all).enumerate() {
         assert_eq!(r.catalog_id.as_deref(), Some(e.id.as_str()));
         assert_eq!(r.rule_version, "2026-07-10");
         *counts.entry(r.classification).or_insert(0) += 1;
@@ -509,13 +509,28 @@ fn whole_catalog_classifies_on_2026_11_29() {
             }
         }
         // one at a time gives the same answer
-        let one =
-            classify(rules(), &specs[all.iter().position(|x| std::ptr::eq(x, r)).unwrap()], day)
-                .unwrap();
+        let one = classify(rules(), &specs[i], day).unwrap();
         assert_eq!(&one, r, "{}", e.id);
     }
     // sanity: the catalog is mostly controlled ICs, with some of each outcome
     assert!(counts.get(&Outcome::A).copied().unwrap_or(0) >= 30, "{counts:?}");
+    assert!(counts.get(&Outcome::B).copied().unwrap_or(0) >= 2, "{counts:?}");
     assert!(counts.get(&Outcome::NotControlled).copied().unwrap_or(0) >= 3, "{counts:?}");
-    assert!(counts.get(&Outcome::SysA).copied().unwrap_or(0) >= 3, "{counts:?}");
+    let by_id = |id: &str| &all[c.entries().iter().position(|e| e.id == id).unwrap()];
+    for (id, want) in [
+        ("dgx-h100", Outcome::SysA),
+        ("gaming-pc-rtx-4090", Outcome::SysA),
+        ("server-8x-l40", Outcome::SysB),
+        ("hgx-h20-8gpu", Outcome::NotControlled),
+        ("h20-96gb", Outcome::NotControlled),
+        ("l40", Outcome::B),
+        ("rtx-4090d", Outcome::NotControlled),
+        ("mtt-s4000", Outcome::Indeterminate),
+        ("mi308x", Outcome::Indeterminate),
+    ] {
+        assert_eq!(by_id(id).classification, want, "{id}");
+    }
+    for r in all.iter().filter(|r| r.classification == Outcome::Indeterminate) {
+        assert!(!r.missing.is_empty(), "{}: indeterminate without a missing input", r.item);
+    }
 }
