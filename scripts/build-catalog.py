@@ -266,6 +266,14 @@ EXTRA_NOTES = {
     "groqchip-lpu-v1": "Die area recalled (vendor-reported ~725 mm2), verify",
 }
 
+# Rows whose source memory bandwidth is not DRAM bandwidth (the Jan-2026
+# China zone tests "total DRAM bandwidth", export-rules.md §6.4).
+DRAM_OVERRIDE = {
+    "groqchip-lpu-v1": ("0", "The source's memory bandwidth (80,000 GB/s) is "
+                        "on-chip SRAM; the chip has no DRAM, so dram_bw_gbs "
+                        "is 0 (total DRAM bandwidth)"),
+}
+
 RECALLED_NOTE = ("Some figures were carried from memory of the vendor "
                  "document ('recalled') and are unverified; check before "
                  "relying on them in a regression test")
@@ -336,6 +344,9 @@ def build(src_rows, errors):
                 notes.append(s["notes"])
             if cid in EXTRA_NOTES:
                 notes.append(EXTRA_NOTES[cid])
+            if cid in DRAM_OVERRIDE:
+                row["dram_bw_gbs"], why = DRAM_OVERRIDE[cid]
+                notes.append(why)
             if cid in NO_THROUGHPUT:
                 notes.append(NO_THROUGHPUT[cid])
             if "recalled" in s["sources"]:

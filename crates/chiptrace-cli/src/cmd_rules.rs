@@ -97,8 +97,8 @@ pub(crate) fn classify(a: ClassifyArgs) -> anyhow::Result<ExitCode> {
             writeln!(out, "Classification on {date} (rule version {})", results[0].rule_version)?;
             writeln!(
                 out,
-                "{:<44} {:>10} {:>9}  {:<15} {:<12} {}",
-                "item", "TPP", "PD", "classification", "paragraph", "NAC/ACA"
+                "{:<44} {:>10} {:>9}  {:<15} {:<12} NAC/ACA",
+                "item", "TPP", "PD", "classification", "paragraph"
             )?;
             for c in &results {
                 writeln!(
@@ -106,7 +106,7 @@ pub(crate) fn classify(a: ClassifyArgs) -> anyhow::Result<ExitCode> {
                     "{:<44} {:>10} {:>9}  {:<15} {:<12} {}",
                     c.item,
                     c.tpp.map_or("-".into(), |t| t.normalize().to_string()),
-                    c.performance_density.map_or("-".into(), |p| p.round_dp(2).to_string()),
+                    pd2(c),
                     c.classification.name(),
                     c.paragraph.clone().unwrap_or_default(),
                     match c.nac_aca_eligible {
@@ -122,13 +122,22 @@ pub(crate) fn classify(a: ClassifyArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// PD to 2 decimals from the exact TPP and area (not from the 4-decimal
+/// display value, which would round twice).
+fn pd2(c: &Classification) -> String {
+    match (c.tpp, c.die_area_mm2, c.performance_density) {
+        (Some(t), Some(a), Some(_)) if !a.is_zero() => (t / a).round_dp(2).to_string(),
+        _ => "-".into(),
+    }
+}
+
 fn print_classification(out: &mut impl Write, c: &Classification) -> anyhow::Result<()> {
     writeln!(
         out,
         "{} on {} (rule version {}: {})",
         c.item, c.date, c.rule_version, c.rule_citation
     )?;
-    let pd = c.performance_density.map_or("-".into(), |p| p.round_dp(2).to_string());
+    let pd = pd2(c);
     writeln!(
         out,
         "  TPP {}   performance density {}   die area {}",

@@ -337,7 +337,10 @@ pub fn decide(
         let c = classify(rules, &it.spec, date).map_err(crate::Error::from_rules)?;
         cx.step(
             &format!("classify {}", it.label),
-            &c.rule_citation,
+            &c.paragraph
+                .as_ref()
+                .and_then(|p| c.trace.iter().find(|s| &s.rule == p))
+                .map_or_else(|| c.rule_citation.clone(), |s| s.citation.clone()),
             Evidence::V,
             format!(
                 "tpp {}; {}",
@@ -572,7 +575,7 @@ fn end_user_rules(cx: &mut Ctx, cls: &[Classification]) {
                 }
             }
             EndUseKind::Affiliates => {
-                for (i, p) in cx.tx.parties.iter().enumerate() {
+                for p in &cx.tx.parties {
                     let listed: Vec<&crate::input::Owner> = p
                         .owners
                         .iter()
@@ -616,7 +619,7 @@ fn end_user_rules(cx: &mut Ctx, cls: &[Classification]) {
                             why.clone(),
                             format!("suspended {} to {}", s.from, s.to),
                         );
-                        cx.informational.push(req(
+                        let mut info = req(
                             format!("{} (suspended)", r.id),
                             &r.paragraph,
                             &s.citation,
@@ -627,10 +630,11 @@ fn end_user_rules(cx: &mut Ctx, cls: &[Classification]) {
                             why,
                             r.policy,
                             false,
-                        ));
+                        );
+                        info.enforced = false;
+                        cx.informational.push(info);
                         continue;
                     }
-                    let _ = i;
                     cx.step(
                         &r.id,
                         &r.citation,
@@ -1080,9 +1084,7 @@ fn item_rules(cx: &mut Ctx, cls: &[Classification]) -> Vec<Answer> {
     }
     // end-user requirements apply to every item
     if cx.requirements.iter().any(|r| r.enforced && r.items.is_empty()) {
-        for a in &mut answers {
-            *a = Answer::Yes;
-        }
+        answers.fill(Answer::Yes);
     }
     answers
 }
@@ -1214,7 +1216,7 @@ fn exceptions(cx: &mut Ctx, cls: &[Classification]) -> Vec<ExceptionResult> {
             "available"
         } else if (scope_ok || scope_unknown) && items.is_empty() && !indeterminate {
             "not_available"
-        } else if scope_ok || scope_unknown || indeterminate {
+        } else if scope_ok || scope_unknown {
             if scope_unknown {
                 reasons.push("party headquarters unknown".into());
             }
@@ -1318,6 +1320,13 @@ fn review_policy(cx: &mut Ctx, cls: &[Classification]) -> Option<ReviewOutcome> 
             if cx.tx.ship_from.is_none() && type_ok && all_inside {
                 cx.missing.insert("ship_from (the Jan-2026 China review overlay applies to exports from the United States)".into());
             }
+            if from_ok && type_ok {
+                for (l, r) in zone.iter().filter(|(_, r)| r.starts_with("indeterminate")) {
+                    cx.missing.insert(format!(
+                        "{l}: dram_bw_gbs (the Jan-2026 China review zone needs total DRAM bandwidth; {r})"
+                    ));
+                }
+            }
             if from_ok && type_ok && all_inside {
                 overlay_applies = true;
                 cx.step(
@@ -1340,7 +1349,16 @@ fn review_policy(cx: &mut Ctx, cls: &[Classification]) -> Option<ReviewOutcome> 
                 cx.step(&o.id, &o.citation, o.evidence, check, "overlay does not apply".into());
             }
         }
+        let hq_unknown: Vec<String> =
+            at.hq_rules.first().map(|h| cx.hq_in(&h.hq, &recipients).2).unwrap_or_default();
         for p in &at.review_policies {
+            if p.policy == Policy::PresumptionOfApproval && p.hq.is_none() && !hq_unknown.is_empty()
+            {
+                // approval holds only if no recipient is D:5/Macau-headquartered (§6.3)
+                for u in &hq_unknown {
+                    cx.missing.insert(format!("{u} (review policy: presumption of approval only if not D:5/Macau-headquartered)"));
+                }
+            }
             let dest_ok = p.destinations.as_ref().is_none_or(|s| cx.in_set(s, &cx.dest.clone()))
                 && p.outside.as_ref().is_none_or(|s| !cx.in_set(s, &cx.dest.clone()));
             let hq_ok = match &p.hq {
@@ -1386,8 +1404,16 @@ fn review_policy(cx: &mut Ctx, cls: &[Classification]) -> Option<ReviewOutcome> 
     }
     basis.retain(|b| b.policy != Policy::None);
     if basis.is_empty() {
+        cx.step(
+            "review policy",
+            "rules data: review_policy rows in force",
+            Evidence::D,
+            "no review-policy row of the rule data covers this destination and these parties"
+                .into(),
+            "not specified".into(),
+        );
         return Some(ReviewOutcome {
-            policy: Policy::CaseByCase,
+            policy: Policy::NotSpecified,
             basis,
             conditions,
             disputed: false,

@@ -3,6 +3,8 @@
 //! classification and the licence engine on several dates. (The cargo-fuzz
 //! targets `chip_spec` and `transaction` do the same, longer, outside CI.)
 
+#![allow(clippy::unwrap_used)]
+
 use chiptrace_license::{Transaction, decide};
 use chiptrace_rules::{Catalog, ChipSpec, RuleSet, classify, parse_date};
 use proptest::prelude::*;

@@ -7,7 +7,7 @@
 //!
 //! Rules and catalog are loaded (and the catalog specs built) once, outside
 //! the timed region; each timed pass is one `classify_all` over every catalog
-//! row (ICs, HBM-free; systems classify their contained ICs), including the
+//! row (ICs and systems; a system classifies its contained ICs), including the
 //! trace, overlays and the TF32 sensitivity re-run.
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -25,7 +25,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let date = parse_date("date", args.first().map_or("2026-11-29", String::as_str))?;
     let runs: usize = match args.get(1) {
-        Some(s) => s.parse().map_err(|_| format!("RUNS: expected a positive integer, got {s:?}"))?,
+        Some(s) => {
+            s.parse().map_err(|_| format!("RUNS: expected a positive integer, got {s:?}"))?
+        }
         None => 200,
     };
     if runs == 0 {
@@ -65,12 +67,21 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     println!("chiptrace-rules catalog classification benchmark");
     println!("  engine        {}", chiptrace_rules::ENGINE_VERSION);
-    println!("  rule data     {} (version in force on {date}: {})", rules.data_version, rules.at(date)?.version.id);
-    println!("  catalog       {rows} rows; outcomes {:?}", counts.iter().map(|(o, n)| format!("{}={n}", o.name())).collect::<Vec<_>>());
+    println!(
+        "  rule data     {} (version in force on {date}: {})",
+        rules.data_version,
+        rules.at(date)?.version.id
+    );
+    println!(
+        "  catalog       {rows} rows; outcomes {:?}",
+        counts.iter().map(|(o, n)| format!("{}={n}", o.name())).collect::<Vec<_>>()
+    );
     println!("  trace steps   {trace_steps} per pass");
     println!("  load          {:.2} ms (rules + catalog + specs, once)", ms(load));
     println!("  runs          {runs}");
-    println!("  per pass      min {min:.3} ms | median {median:.3} ms | p95 {p95:.3} ms | max {max:.3} ms");
+    println!(
+        "  per pass      min {min:.3} ms | median {median:.3} ms | p95 {p95:.3} ms | max {max:.3} ms"
+    );
     println!("  per row       median {:.2} µs", median * 1e3 / rows as f64);
     println!("  throughput    {rows_per_s:.0} rows/s (median)");
     println!(
@@ -80,7 +91,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         if p95 < TARGET_MS { "MET" } else { "NOT MET" }
     );
     if cfg!(debug_assertions) {
-        println!("  note          debug build: use scripts/bench-classify.sh (release) for real figures");
+        println!(
+            "  note          debug build: use scripts/bench-classify.sh (release) for real figures"
+        );
     }
     Ok(())
 }

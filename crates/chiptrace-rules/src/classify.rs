@@ -471,7 +471,20 @@ fn ic_branch(rules: &RulesAt, m: &Measures, dc: Datacenter) -> IcEval {
         });
     }
     let mut res: Vec<(&Paragraph, Tri, BTreeSet<&'static str>)> = Vec::new();
+    // For an item outside datacenters that Note 2 does not exclude, only TPP
+    // matters (export-rules.md §4.3): density paragraphs are not evaluated.
+    let pd_ignored = dc == Datacenter::No && rules.datacenter_note.is_some();
     for p in &test.paragraph {
+        if pd_ignored && p.conditions.iter().any(|c| c.quantity == Quantity::Pd) {
+            steps.push(Step {
+                rule: p.id.clone(),
+                citation: p.citation.clone(),
+                evidence: p.evidence,
+                check: "performance density is not used for items not designed or marketed for datacenters (Note 2 to 3A090)".into(),
+                outcome: "not evaluated".into(),
+            });
+            continue;
+        }
         let (t, checks, missing) = eval_all(&p.conditions, m);
         steps.push(Step {
             rule: p.id.clone(),
@@ -644,7 +657,12 @@ fn route_eccn(
     }
 }
 
-fn nac_aca(outcome: Outcome, dc: Datacenter) -> Option<bool> {
+/// NAC/ACA item scope (§740.8): `None` when no such exception exists in the
+/// rule version (before 2023-11-17, License Exception NAC did not exist).
+fn nac_aca(at: &RulesAt, outcome: Outcome, dc: Datacenter) -> Option<bool> {
+    if !at.exceptions.iter().any(|e| e.exclude_datacenter_a) {
+        return None;
+    }
     match outcome.level() {
         Some(Level::A) => Some(dc == Datacenter::No),
         Some(Level::B) => Some(true),
@@ -838,8 +856,8 @@ fn classify_ic(
             == first_of_level(&evals[1].1.paragraphs, evals[1].1.outcome);
     if same_outcome
         && evals[0].1.paragraphs == evals[1].1.paragraphs
-        && nac_aca(evals[0].1.outcome, Datacenter::Yes)
-            == nac_aca(evals[1].1.outcome, Datacenter::No)
+        && nac_aca(at, evals[0].1.outcome, Datacenter::Yes)
+            == nac_aca(at, evals[1].1.outcome, Datacenter::No)
     {
         c.trace.push(Step {
             rule: "Note 2 to 3A090".into(),
@@ -880,7 +898,7 @@ fn classify_ic(
             paragraph: first_of_level(&e.paragraphs, e.outcome),
             paragraphs: e.paragraphs,
             eccn,
-            nac_aca_eligible: nac_aca(e.outcome, d),
+            nac_aca_eligible: nac_aca(at, e.outcome, d),
             missing: e.missing,
         });
     }
@@ -907,7 +925,16 @@ fn classify_ic(
         return c;
     }
     c.classification = Outcome::Indeterminate;
-    c.missing = vec!["datacenter".into()];
+    // the flag first; then whatever a branch itself still needs (die area)
+    let mut missing = vec!["datacenter".to_string()];
+    for b in &branches {
+        for m in &b.missing {
+            if !missing.contains(m) {
+                missing.push(m.clone());
+            }
+        }
+    }
+    c.missing = missing;
     c.possible = poss.into_iter().collect();
     c.trace.push(Step {
         rule: "Note 2 to 3A090".into(),
@@ -941,7 +968,7 @@ fn finish_single(c: &mut Classification, at: &RulesAt, spec: &ChipSpec, e: IcEva
     c.missing = e.missing;
     c.possible = e.possible;
     let dc_eff = if spec.datacenter == Datacenter::Unknown { dc } else { spec.datacenter };
-    c.nac_aca_eligible = nac_aca(e.outcome, dc_eff);
+    c.nac_aca_eligible = nac_aca(at, e.outcome, dc_eff);
     if at.datacenter_note.is_some()
         && spec.datacenter == Datacenter::Unknown
         && c.nac_aca_eligible.is_some()
@@ -1197,6 +1224,11 @@ fn classify_system(
 fn overlays(at: &RulesAt, c: &mut Classification, spec: &ChipSpec) {
     let m = Measures { tpp: c.tpp, dram_bw: dram_bw_of(spec), ..Default::default() };
     for o in &at.review_overlays {
+        // the zone is about 3A090.a/.b commodities (TPP, DRAM bandwidth): not
+        // shown for HBM stacks or for items classified at another level
+        if c.kind == "hbm" || c.classification.level().is_some_and(|l| !o.levels.contains(&l)) {
+            continue;
+        }
         let (t, checks, missing) = eval_all(&o.zone, &m);
         let mut text = o.text.clone();
         if let Some(n) = &o.dram_bw_note {

@@ -272,6 +272,8 @@ pub struct HqRule {
 #[serde(rename_all = "snake_case")]
 pub enum Policy {
     None,
+    /// No review-policy row of the data covers the case.
+    NotSpecified,
     PresumptionOfApproval,
     CaseByCase,
     PerEntry,
@@ -282,6 +284,7 @@ impl Policy {
     pub fn name(self) -> &'static str {
         match self {
             Policy::None => "none",
+            Policy::NotSpecified => "not_specified",
             Policy::PresumptionOfApproval => "presumption_of_approval",
             Policy::CaseByCase => "case_by_case",
             Policy::PerEntry => "per_entry",

@@ -379,6 +379,60 @@ fn snapshot_members_and_hong_kong() {
     assert_eq!(g.normalize_destination("SG", d).0, "SG");
 }
 
+/// Exact membership of every group on `day`, over all 676 two-letter codes.
+fn members(group: &str, day: &str) -> Vec<String> {
+    let g = &rules().groups;
+    let mut out = Vec::new();
+    for a in b'A'..=b'Z' {
+        for b in b'A'..=b'Z' {
+            let code = String::from_utf8(vec![a, b]).unwrap();
+            if g.in_group(group, &code, date(day)) {
+                out.push(code);
+            }
+        }
+    }
+    out
+}
+
+fn list(s: &str) -> Vec<String> {
+    s.split(", ").map(String::from).collect()
+}
+
+#[test]
+fn groups_match_the_section_5_snapshot_of_2026_07_23() {
+    // export-rules.md §5 table (eCFR issue of 2026-07-23)
+    let day = "2026-07-23";
+    assert_eq!(
+        members("A:5", day),
+        list(
+            "AE, AR, AT, AU, BE, BG, CA, CH, CZ, DE, DK, EE, ES, FI, FR, GB, GR, HR, HU, IE, IN, IS, IT, JP, KR, LT, LU, LV, NL, NO, NZ, PL, PT, RO, SE, SI, SK, TR"
+        )
+    );
+    assert_eq!(members("A:6", day), list("AL, CY, IL, MT, MX, SG, TW, ZA"));
+    assert_eq!(
+        members("D:1", day),
+        list(
+            "AM, AZ, BY, CN, GE, IQ, KG, KH, KP, KZ, LA, LY, MD, MM, MN, MO, NI, RU, TJ, TM, UZ, VE, VN, YE"
+        )
+    );
+    assert_eq!(
+        members("D:4", day),
+        list("BH, BY, CN, EG, IL, IQ, IR, JO, KP, KW, LB, LY, MO, OM, PK, QA, RU, SA, SY, VE, YE")
+    );
+    assert_eq!(
+        members("D:5", day),
+        list(
+            "AF, BY, CD, CF, CN, CU, ER, HT, IQ, IR, KP, LB, LY, MM, NI, RU, SD, SO, SS, SY, VE, ZW"
+        )
+    );
+    assert_eq!(members("E:1", day), list("IR, KP, SY"));
+    assert_eq!(members("E:2", day), list("CU"));
+    // and the dated differences before the changes
+    let d5_2024 = members("D:5", "2024-03-14");
+    assert!(d5_2024.contains(&"KH".to_string()) && !d5_2024.contains(&"NI".to_string()));
+    assert!(members("D:4", "2026-07-09").contains(&"AE".to_string()));
+}
+
 // ------------------------------------------------------------------ letters
 
 #[test]

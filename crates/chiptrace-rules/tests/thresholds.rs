@@ -444,3 +444,44 @@ proptest! {
         prop_assert!(maxes.values().any(|&m| m));
     }
 }
+
+#[test]
+fn heterogeneous_units_are_summed() {
+    // Technical Note 1.d: TPP = TPP1 + ... + TPPn, each unit at its own max;
+    // 400 × 8 + 100 × 16 = 4800 exactly, so 3A090.a.1 although no unit alone is
+    let s = ChipSpec::from_json(
+        r#"{"name":"SoC","datacenter":"yes","units":[
+            {"name":"npu","dense_tops":{"int8":400,"int4":700}},
+            {"name":"gpu","dense_tops":{"fp16":100,"fp32":10}}]}"#,
+        &|n| common::catalog().spec_for(n),
+    )
+    .unwrap();
+    let c = classify_on(&s, OCT23);
+    assert_eq!(c.tpp, Some(d("4800")));
+    assert_eq!(c.classification, Outcome::A);
+    assert_eq!(c.paragraph.as_deref(), Some("3A090.a.1"));
+    let maxes: Vec<(&str, Precision)> =
+        c.tpp_terms.iter().filter(|t| t.max).map(|t| (t.unit.as_str(), t.precision)).collect();
+    assert_eq!(maxes, [("npu", Precision::Int8), ("gpu", Precision::Fp16)]);
+    assert!(c.warnings.iter().any(|w| w.contains("Technical Note 1.d")), "{:?}", c.warnings);
+}
+
+#[test]
+fn tf32_bit_length_sensitivity_is_flagged() {
+    // §3: TF32 counted at 32 bits; flag results that change at 19 bits
+    let mut s = ChipSpec::ic("tf32 decides");
+    s.datacenter = Datacenter::Yes;
+    s.dense.insert(Precision::Tf32, d("150")); // 4800 at 32 bits, 2850 at 19
+    s.dense.insert(Precision::Fp16, d("299")); // 4784
+    let c = classify_on(&s, OCT23);
+    assert_eq!(c.tpp, Some(d("4800")));
+    assert_eq!(c.classification, Outcome::A);
+    assert_eq!(c.warnings.len(), 1, "{:?}", c.warnings);
+    assert!(c.warnings[0].contains("at 19 bits TPP would be 4,784"), "{}", c.warnings[0]);
+    assert!(c.warnings[0].contains("classification indeterminate"), "{}", c.warnings[0]);
+    // TF32 at exactly half the FP16 rate never decides: no warning
+    s.dense.insert(Precision::Fp16, d("300"));
+    let c = classify_on(&s, OCT23);
+    assert_eq!(c.tpp, Some(d("4800")));
+    assert!(c.warnings.is_empty(), "{:?}", c.warnings);
+}

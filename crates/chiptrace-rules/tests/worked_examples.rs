@@ -27,7 +27,8 @@ struct Example {
     io: &'static str,
     /// Outcome under the Oct-2022 rule (evaluated on 2023-06-01).
     oct2022: &'static str,
-    /// Whether 3A090.a.2 fires under the Oct-2023 rule too.
+    /// Whether 3A090.a.2 fires under the Oct-2023 rule too (never for
+    /// non-datacenter items: Note 2 makes only TPP matter).
     a2: bool,
     nac_aca: bool,
     dram_bw: &'static str,
@@ -157,7 +158,9 @@ const EXAMPLES: &[Example] = &[
         host_link: "64",
         io: "64",
         oct2022: "not_controlled",
-        a2: true,
+        // not designed for datacenters: density is not evaluated (§4.3), so
+        // only a.1 is reported
+        a2: false,
         nac_aca: true,
         dram_bw: "1008",
         zone: "inside",
@@ -267,7 +270,6 @@ fn performance_density_to_two_decimals() {
 fn oct_2022_rule_needs_io_600() {
     for ex in EXAMPLES {
         let c = classify_on(&cat(ex.query), "2023-06-01");
-        assert!(c.rule_version.starts_with("202"), "{}", c.rule_version);
         assert!(
             c.rule_version.as_str() < "2023-11-17",
             "{}: wrong rule version {}",
@@ -300,6 +302,7 @@ fn oct_2022_rule_needs_io_600() {
             assert_eq!(s.outcome, "does not fire");
             assert!(c.missing.is_empty(), "{}: {:?}", ex.id, c.missing);
         }
+        assert_eq!(c.nac_aca_eligible, None, "{}: NAC/ACA did not exist yet", ex.id);
         // no datacenter note and no density test in 2022 (§4.1)
         assert!(c.branches.is_none(), "{}", ex.id);
         assert!(
@@ -412,7 +415,8 @@ fn dgx_h100_is_4a090a() {
         assert_eq!(c.kind, "system");
         assert_eq!(c.classification, Outcome::SysA, "{day}");
         assert_eq!(c.eccn.as_deref(), Some("4A090.a"), "{day}");
-        assert_eq!(c.nac_aca_eligible, Some(false), "{day}");
+        let nac = if day < "2023-11-17" { None } else { Some(false) };
+        assert_eq!(c.nac_aca_eligible, nac, "{day}: no NAC/ACA before the Oct-2023 rule");
         assert_eq!(c.contains.len(), 1);
         assert_eq!(c.contains[0].count, 8);
         assert_eq!(c.contains[0].tpp, Some(d("15832")));
@@ -555,6 +559,12 @@ fn z_routing() {
     assert_eq!(classify_on(&s, "2024-01-01").eccn.as_deref(), Some("3A001.z.1.a"));
     s.base_eccn = Some("3A001.a.7".into());
     assert_eq!(classify_on(&s, "2024-01-01").eccn.as_deref(), Some("3A001.z.4.a"));
+    // prefix match stops at paragraph boundaries: a sub-paragraph of b.2
+    // routes like b.2, but "3A001.b.21" is not "3A001.b.2"
+    s.base_eccn = Some("3A001.b.2.a".into());
+    assert_eq!(classify_on(&s, "2024-01-01").eccn.as_deref(), Some("3A001.z.1.a"));
+    s.base_eccn = Some("3A001.b.21".into());
+    assert_eq!(classify_on(&s, "2024-01-01").eccn.as_deref(), Some("3A001.z.4.a"));
 
     // base "4A003" without a paragraph: warning naming the paragraphs
     let mut s = cat("H100 SXM");
@@ -591,4 +601,77 @@ fn dates_before_the_first_rule_are_rejected() {
     let e = classify(rules(), &cat("H100"), date("2022-10-06")).unwrap_err();
     assert!(matches!(e, Error::NoRuleInForce { .. }), "{e}");
     assert!(classify(rules(), &cat("H100"), date("2022-10-07")).is_ok());
+}
+
+fn system(json_parts: &str, dc: &str) -> ChipSpec {
+    ChipSpec::from_json(
+        &format!(r#"{{"name":"test system","datacenter":"{dc}","contains":[{json_parts}]}}"#),
+        &|n| catalog().spec_for(n),
+    )
+    .unwrap()
+}
+
+#[test]
+fn systems_take_the_worst_contained_ic() {
+    // §4.5: "A system takes the worst contained IC (a.1/a.2 over b)"
+    let l40 = r#"{"chip":"L40","count":8}"#;
+    let h100 = r#"{"chip":"H100 SXM","count":1}"#;
+    let h20 = r#"{"chip":"H20","count":8}"#;
+    let s4000 = r#"{"chip":"MTT S4000","count":1}"#;
+    for parts in [format!("{l40},{h100}"), format!("{h100},{l40}")] {
+        let c = classify_on(&system(&parts, "yes"), "2024-01-01");
+        assert_eq!(c.classification, Outcome::SysA, "{parts}");
+        assert_eq!(c.tpp, Some(d("15832")), "TPP of the worst IC");
+        assert_eq!(c.system_tpp, Some(d("39000")), "8 × 2896 + 15832");
+    }
+    // .b IC (L40: TPP 2896, PD 4.76) with an uncontrolled one (H20)
+    let c = classify_on(&system(&format!("{h20},{l40}"), "yes"), "2024-01-01");
+    assert_eq!(c.classification, Outcome::SysB);
+    assert_eq!(c.eccn.as_deref(), Some("4A090.b"));
+    assert_eq!(c.nac_aca_eligible, Some(true));
+    assert_eq!(c.contains[0].classification, Outcome::NotControlled);
+    assert_eq!(c.contains[1].classification, Outcome::B);
+    // an indeterminate part cannot be ignored unless an .a part decides
+    let c = classify_on(&system(&format!("{s4000},{l40}"), "yes"), "2024-01-01");
+    assert_eq!(c.classification, Outcome::Indeterminate);
+    assert_eq!(c.missing, ["die_area_mm2"]);
+    assert!(c.possible.contains(&Outcome::SysA) && c.possible.contains(&Outcome::SysB));
+    let c = classify_on(&system(&format!("{s4000},{h100}"), "yes"), "2024-01-01");
+    assert_eq!(c.classification, Outcome::SysA);
+    // 2022 rule: there is no 4A090.b, and the L40's I/O (64 GB/s) is far below 600
+    let c = classify_on(&system(l40, "yes"), "2023-06-01");
+    assert_eq!(c.classification, Outcome::NotControlled);
+}
+
+#[test]
+fn nac_aca_eligibility_only_exists_from_the_oct_2023_rule() {
+    // License Exception NAC was created by the Oct-2023 rule (§2 row 3,
+    // §6.5); under the 2022 rule no item is "NAC/ACA-eligible" or not.
+    let mut consumer = ic_tpp("5000", Some("600"), Datacenter::No);
+    consumer.io_bidir_gbs = Some(d("700"));
+    let c = classify_on(&consumer, "2023-06-01");
+    assert_eq!(c.classification, Outcome::A, "controlled under the 2022 test (I/O ≥ 600)");
+    assert_eq!(c.nac_aca_eligible, None, "no NAC/ACA before 2023-11-17");
+    let c = classify_on(&cat("H100"), "2023-06-01");
+    assert_eq!(c.nac_aca_eligible, None);
+    let c = classify_on(&cat("DGX H100"), "2023-06-01");
+    assert_eq!(c.nac_aca_eligible, None);
+    // from 2023-11-17 the item scope applies
+    assert_eq!(classify_on(&consumer, "2023-11-17").nac_aca_eligible, Some(true));
+    assert_eq!(classify_on(&cat("H100"), "2023-11-17").nac_aca_eligible, Some(false));
+}
+
+#[test]
+fn china_zone_is_not_reported_for_hbm() {
+    // the Jan-2026 zone is for 3A090.a/.b commodities (levels a, b); an HBM
+    // stack has no TPP, so the overlay must not ask for dense_tops
+    for (bw, want) in [("819", Outcome::C), ("100", Outcome::NotControlled)] {
+        let c = classify_on(&hbm(bw, "121"), "2026-02-01");
+        assert_eq!(c.classification, want);
+        assert!(
+            !c.overlays.iter().any(|o| o.id == "china-zone-2026"),
+            "HBM {bw}: {:?}",
+            c.overlays
+        );
+    }
 }
