@@ -137,6 +137,9 @@ fn print_classification(out: &mut impl Write, c: &Classification) -> anyhow::Res
         "{} on {} (rule version {}: {})",
         c.item, c.date, c.rule_version, c.rule_citation
     )?;
+    if let Some(t) = &c.test_citation {
+        writeln!(out, "  test applied: {t}")?;
+    }
     let pd = pd2(c);
     writeln!(
         out,

@@ -1203,7 +1203,10 @@ fn exceptions(cx: &mut Ctx, cls: &[Classification]) -> Vec<ExceptionResult> {
             scope_unknown = false;
             reasons.push(format!("no party carries the flag {flag:?}"));
         }
-        let status = if !e.enforced {
+        // enforce_diffusion applies the codified-but-not-enforced rows,
+        // including their exceptions (LPP, AIA, ACM)
+        let enforced = e.enforced || cx.tx.options.enforce_diffusion;
+        let status = if !enforced {
             if !(scope_ok || scope_unknown) {
                 continue;
             }
@@ -1226,7 +1229,7 @@ fn exceptions(cx: &mut Ctx, cls: &[Classification]) -> Vec<ExceptionResult> {
                 .push(format!("destination {} / parties outside the exception's scope", cx.dest));
             "not_available"
         };
-        if status == "not_available" && !scope_ok && !scope_unknown && e.enforced {
+        if status == "not_available" && !scope_ok && !scope_unknown && enforced {
             // out of scope entirely: keep the trace short, skip the row
             cx.step(&e.id, &e.citation, e.evidence, reasons.join("; "), "not applicable".into());
             continue;

@@ -332,6 +332,15 @@ impl Catalog {
         s.nonplanar = e.nonplanar;
         s.dense = e.dense.clone();
         s.io_bidir_gbs = e.io_bidir_gbs;
+        for (name, v) in
+            [(&e.chip_link, e.chip_link_bidir_gbs), (&e.host_link, e.host_link_bidir_gbs)]
+        {
+            if let Some(v) = v
+                && !name.is_empty()
+            {
+                s.io_parts.push((name.clone(), v));
+            }
+        }
         s.dram_bw_gbs = e.dram_bw_gbs;
         s.designer_hq = e.designer_hq.clone();
         if e.kind == CatalogKind::System {

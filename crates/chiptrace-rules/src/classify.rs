@@ -142,6 +142,9 @@ pub struct Classification {
     pub date: Date,
     pub rule_version: String,
     pub rule_citation: String,
+    /// Citation of the test applied (the version that set the 3A090 / 3A090.c
+    /// paragraphs in force), which may be older than `rule_version`.
+    pub test_citation: Option<String>,
     pub rule_data: String,
     pub engine: &'static str,
     #[serde(with = "opt_num")]
@@ -700,6 +703,10 @@ fn base_result(
         date,
         rule_version: at.version.id.clone(),
         rule_citation: at.version.citation.clone(),
+        test_citation: match spec.kind {
+            ItemKind::Hbm { .. } => at.hbm_test.as_ref().map(|t| t.citation.clone()),
+            _ => at.ic_test.as_ref().map(|t| t.citation.clone()),
+        },
         rule_data: rules.data_version.clone(),
         engine: crate::ENGINE_VERSION,
         tpp: None,
@@ -812,6 +819,26 @@ fn classify_ic(
     });
     if spec.units.len() > 1 || (!spec.units.is_empty() && !spec.dense.is_empty()) {
         c.warnings.push("TPP summed over the processing units given (Technical Note 1.d)".into());
+    }
+    // The 2022 test sums every I/O except to volatile memory (§4.1): show the
+    // links so a reviewer sees whether the host link decides.
+    let io_tested = at.ic_test.as_ref().is_some_and(|t| {
+        t.paragraph.iter().any(|p| p.conditions.iter().any(|c| c.quantity == Quantity::Io))
+    });
+    if io_tested && let Some(io) = spec.io_bidir_gbs {
+        let parts: Vec<String> =
+            spec.io_parts.iter().map(|(n, v)| format!("{n} {}", fmt(*v))).collect();
+        c.trace.push(Step {
+            rule: "I/O".into(),
+            citation: "ECCN 3A090.a (87 FR 62186): aggregate bidirectional transfer rate over all inputs and outputs to or from ICs other than volatile memories".into(),
+            evidence: Evidence::V,
+            check: if parts.is_empty() {
+                format!("io_bidir_gbs {} (as given)", fmt(io))
+            } else {
+                format!("{} = {} GB/s", parts.join(" + "), fmt(io))
+            },
+            outcome: format!("io = {} GB/s", fmt(io)),
+        });
     }
     // TF32 at 19 bits (export-rules.md §3): flag when the result would change.
     if tf32_bits == 32 && spec.dense.contains_key(&Precision::Tf32) {

@@ -154,6 +154,10 @@ pub struct ChipSpec {
     /// Per-unit throughput for heterogeneous ICs (summed, Note 1.d).
     pub units: Vec<Unit>,
     pub io_bidir_gbs: Option<Decimal>,
+    /// The links behind `io_bidir_gbs` (name, GB/s), for the trace of the
+    /// 2022 I/O test (chip-to-chip links plus the host link, §4.1).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub io_parts: Vec<(String, Decimal)>,
     pub dram_bw_gbs: Option<Decimal>,
     /// Base ECCN from the product master, for `.z` routing.
     pub base_eccn: Option<String>,
@@ -175,6 +179,7 @@ impl ChipSpec {
             dense: BTreeMap::new(),
             units: Vec::new(),
             io_bidir_gbs: None,
+            io_parts: Vec::new(),
             dram_bw_gbs: None,
             base_eccn: None,
             designer_hq: None,

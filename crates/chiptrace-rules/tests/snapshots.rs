@@ -20,6 +20,7 @@ const KEYS: &[&str] = &[
     "date",
     "rule_version",
     "rule_citation",
+    "test_citation",
     "tpp",
     "tpp_terms",
     "performance_density",
