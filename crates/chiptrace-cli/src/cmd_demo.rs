@@ -17,6 +17,8 @@ use crate::input::read_queries;
 pub(crate) const DEMO_LIST: &str = include_str!("../demo/demo_entity_list.json");
 /// Fictional customer file.
 pub(crate) const DEMO_PARTIES: &str = include_str!("../demo/demo_parties.csv");
+/// Fictional transactions (real chips, fictional parties).
+pub(crate) const DEMO_TRANSACTIONS: &str = include_str!("../demo/demo_transactions.json");
 
 pub(crate) fn demo(a: DemoArgs) -> anyhow::Result<ExitCode> {
     let tmp;
@@ -115,11 +117,72 @@ pub(crate) fn demo(a: DemoArgs) -> anyhow::Result<ExitCode> {
         parties.len(),
         bad.len()
     )?;
+    demo_rules(&mut out, &index)?;
     writeln!(
         out,
-        "Next: `chiptrace screen --lists ../shared/data/lists \"Huawei Technologies\"` screens against the real lists."
+        "\nNext: `chiptrace screen --lists ../shared/data/lists \"Huawei Technologies\"` screens against the real lists;"
+    )?;
+    writeln!(
+        out,
+        "`chiptrace classify --chip \"H100 SXM\"` and `chiptrace decide --input docs/examples/tx-rtx4090-china.json` show full traces."
     )?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Part 2 of the demo: classification by date and licence determination of
+/// the fictional transactions, with parties screened against the demo list.
+fn demo_rules(out: &mut impl Write, index: &Index) -> anyhow::Result<()> {
+    let rules = chiptrace_rules::RuleSet::embedded()?;
+    let catalog = chiptrace_rules::Catalog::embedded()?;
+    writeln!(out, "\nClassification (ECCN 3A090 / 4A090) by date, from the chip catalog:")?;
+    for chip in ["A800", "H800", "H100 SXM", "RTX 4090", "H20", "DGX H100"] {
+        let spec = catalog.spec_for(chip)?;
+        let mut cells = Vec::new();
+        for day in ["2023-06-01", "2024-01-01", "2026-11-29"] {
+            let date = chiptrace_rules::parse_date("date", day)?;
+            let c = chiptrace_rules::classify(&rules, &spec, date)?;
+            cells.push(format!(
+                "{day} {:<15}",
+                c.paragraph.unwrap_or_else(|| c.classification.name().into())
+            ));
+        }
+        let tpp = chiptrace_rules::classify(
+            &rules,
+            &spec,
+            chiptrace_rules::parse_date("date", "2024-01-01")?,
+        )?
+        .tpp
+        .map_or("-".into(), |t| t.normalize().to_string());
+        writeln!(out, "  {:<16} TPP {:>7}   {}", spec.name, tpp, cells.join("  "))?;
+    }
+    writeln!(
+        out,
+        "\nLicence determination of the demo transactions (parties screened against the demo list, which stands in for the Entity List):"
+    )?;
+    let docs: Vec<serde_json::Value> =
+        serde_json::from_str(DEMO_TRANSACTIONS).context("demo transactions")?;
+    let resolve = |n: &str| catalog.spec_for(n);
+    for doc in docs {
+        let mut tx = chiptrace_license::Transaction::from_json(&doc.to_string(), &resolve)?;
+        crate::cmd_rules::add_list_hits(index, &mut tx, chiptrace_screen::DEFAULT_THRESHOLD);
+        // The fictional demo list stands in for the Entity List: its hits
+        // are given the Entity List's code so §744.11 applies to them.
+        for p in &mut tx.parties {
+            for h in &mut p.list_hits {
+                if h.list == "us_demo_entity_list" {
+                    h.list = "us_bis_entity_list_demo".into();
+                }
+            }
+        }
+        let today = tx.date.unwrap_or_else(|| jiff::Zoned::now().date());
+        let d = chiptrace_license::decide(&rules, &tx, today)?;
+        writeln!(out, "  {} ({})", d.transaction, d.date)?;
+        writeln!(out, "      licence required: {:?} — {}", d.license_required, d.summary)?;
+        for r in d.requirements.iter().filter(|r| r.enforced) {
+            writeln!(out, "      {} [{}] {}", r.paragraph, r.evidence.label(), r.reason)?;
+        }
+    }
+    Ok(())
 }
 
 /// A temporary directory removed on drop (avoids a tempfile dependency in the binary).

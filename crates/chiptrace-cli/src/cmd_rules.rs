@@ -256,6 +256,19 @@ fn screen_parties(
     if !(0.0..=1.0).contains(&threshold) {
         bail!("--threshold must be between 0 and 1");
     }
+    let n = add_list_hits(&index, tx, threshold);
+    notes.push(format!(
+        "parties screened against {} list entries (threshold {threshold:.2}; strong at {:.2}): {n} hit(s) added",
+        index.len(),
+        chiptrace_screen::STRONG_THRESHOLD
+    ));
+    Ok(())
+}
+
+/// Screen every party and owner of `tx` against `index` and add the hits
+/// (strong at or above the strong threshold, potential below). Returns the
+/// number of hits added.
+pub(crate) fn add_list_hits(index: &Index, tx: &mut Transaction, threshold: f64) -> usize {
     let opts = ScreenOptions { threshold, top: 5 };
     let to_hits = |name: &str, country: Option<&str>| -> Vec<ListHit> {
         if !chiptrace_screen::is_screenable(name) {
@@ -308,12 +321,7 @@ fn screen_parties(
             }
         }
     }
-    notes.push(format!(
-        "parties screened against {} list entries (threshold {threshold:.2}; strong at {:.2}): {n} hit(s) added",
-        index.len(),
-        chiptrace_screen::STRONG_THRESHOLD
-    ));
-    Ok(())
+    n
 }
 
 fn print_decision(out: &mut impl Write, d: &Decision) -> anyhow::Result<()> {
@@ -341,7 +349,7 @@ fn print_decision(out: &mut impl Write, d: &Decision) -> anyhow::Result<()> {
             i.quantity,
             i.label,
             i.classification.name(),
-            i.paragraph.clone().unwrap_or_default(),
+            i.paragraph.clone().filter(|p| p != i.classification.name()).unwrap_or_default(),
             i.tpp.map_or("-".into(), |t| t.normalize().to_string()),
             i.license_required
         )?;

@@ -41,6 +41,32 @@ fn demo_runs_and_alerts_on_the_expected_parties() {
         let line = s.lines().find(|l| l.starts_with(id)).unwrap_or_else(|| panic!("{id} missing"));
         assert!(line.contains("clear"), "{id} should be clear: {line}\n{s}");
     }
+    // Part 2: classification by date and licence decisions on the demo transactions.
+    let row = |chip: &str| {
+        s.lines()
+            .find(|l| l.trim_start().starts_with(chip))
+            .unwrap_or_else(|| panic!("{chip} row missing:\n{s}"))
+    };
+    let a800 = row("A800 SXM4 80GB");
+    assert!(
+        a800.contains("2023-06-01 not_controlled") && a800.contains("2024-01-01 3A090.a.1"),
+        "{a800}"
+    );
+    assert!(row("HGX H20 96GB").contains("2024-01-01 not_controlled"));
+    assert!(row("DGX H100").contains("4A090.a"));
+    let decision = |id: &str| {
+        let i = s
+            .lines()
+            .position(|l| l.trim_start().starts_with(id))
+            .unwrap_or_else(|| panic!("{id} missing:\n{s}"));
+        s.lines().nth(i + 1).unwrap_or_default().to_string()
+    };
+    let d1 = decision("DEMO-1");
+    assert!(d1.contains("licence required: Yes") && d1.contains("NAC"), "{d1}");
+    assert!(decision("DEMO-2").contains("licence required: Yes"));
+    let d3 = decision("DEMO-3");
+    assert!(d3.contains("licence required: Yes") && d3.contains("§744.11"), "{d3}");
+    assert!(decision("DEMO-4").contains("licence required: No"));
 }
 
 #[test]

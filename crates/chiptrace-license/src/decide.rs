@@ -519,6 +519,14 @@ fn end_user_rules(cx: &mut Ctx, cls: &[Classification]) {
                             h.list, h.name, h.strength
                         );
                         if h.strength == HitStrength::Potential {
+                            // a party already matched strongly under this rule is
+                            // treated as listed; weaker look-alikes change nothing
+                            let listed = p.list_hits.iter().any(|x| {
+                                x.strength != HitStrength::Potential && hit_matches(&r.lists, x)
+                            });
+                            if listed {
+                                continue;
+                            }
                             cx.missing.insert(format!(
                                 "parties[{i}]: review the potential {} match {:?} (true match or false positive)",
                                 h.list, h.name
@@ -1406,6 +1414,8 @@ fn review_policy(cx: &mut Ctx, cls: &[Classification]) -> Option<ReviewOutcome> 
         });
     }
     basis.retain(|b| b.policy != Policy::None);
+    let mut seen = BTreeSet::new();
+    basis.retain(|b| seen.insert((b.rule.clone(), b.policy, b.text.clone())));
     if basis.is_empty() {
         cx.step(
             "review policy",
