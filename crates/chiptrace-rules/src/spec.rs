@@ -202,6 +202,7 @@ impl ChipSpec {
 
 const MAX_DEPTH: u32 = 4;
 const MAX_PARTS: usize = 1024;
+const MAX_UNITS: usize = 64;
 
 fn parse_obj(
     prefix: &str,
@@ -324,6 +325,9 @@ fn parse_obj(
                     format!("expected a list of {{\"name\", \"dense_tops\"}}: {e}"),
                 )
             })?;
+        if arr.len() > MAX_UNITS {
+            return Err(Error::field(f("units"), format!("at most {MAX_UNITS} processing units")));
+        }
         for (i, uo) in arr.iter().enumerate() {
             let uf = format!("{}units[{i}].", prefix);
             let uname = match uo.get("name") {
@@ -491,11 +495,23 @@ fn number(field: &str, v: &RawValue) -> Result<Decimal> {
         .and_then(|d| {
             if d.is_sign_negative() && !d.is_zero() {
                 Err(Error::field(field, format!("must not be negative, got {t}")))
+            } else if d > Decimal::from(MAX_VALUE) {
+                // bounded so every product the classifier forms (value ×
+                // bits × count, threshold × area) stays inside the exact
+                // decimal range
+                Err(Error::field(field, format!("too large ({t}); at most {MAX_VALUE}")))
+            } else if d.scale() > MAX_SCALE {
+                Err(Error::field(field, format!("{t} has more than {MAX_SCALE} decimal places")))
             } else {
                 Ok(d)
             }
         })
 }
+
+/// Largest accepted figure (TOPS, mm², GB/s): far above any real part.
+const MAX_VALUE: i64 = 1_000_000_000_000;
+/// Most decimal places accepted (datasheets publish a few).
+const MAX_SCALE: u32 = 9;
 
 /// Exact decimal from a JSON / CSV number text (plain or scientific).
 pub(crate) fn parse_decimal(t: &str) -> Option<Decimal> {
@@ -570,6 +586,8 @@ mod tests {
             (r#"{"name":"x","kind":"hbm","stack_bw_gbs":819}"#, "stack_area_mm2"),
             (r#"{"name":"x","base_eccn":"banana","dense_tops":{"fp16":1}}"#, "base_eccn"),
             (r#"{"name":"x","dense_tops":{"fp16":1e400}}"#, "dense_tops.fp16"),
+            (r#"{"name":"x","die_area_mm2":75044444444444444444444444444,"dense_tops":{"fp16":1}}"#, "die_area_mm2"),
+            (r#"{"name":"x","dense_tops":{"fp16":1.0000000001}}"#, "dense_tops.fp16"),
         ];
         for (json, field) in cases {
             let e = ChipSpec::from_json(json, &no_resolve).unwrap_err();
