@@ -586,7 +586,10 @@ mod tests {
             (r#"{"name":"x","kind":"hbm","stack_bw_gbs":819}"#, "stack_area_mm2"),
             (r#"{"name":"x","base_eccn":"banana","dense_tops":{"fp16":1}}"#, "base_eccn"),
             (r#"{"name":"x","dense_tops":{"fp16":1e400}}"#, "dense_tops.fp16"),
-            (r#"{"name":"x","die_area_mm2":75044444444444444444444444444,"dense_tops":{"fp16":1}}"#, "die_area_mm2"),
+            (
+                r#"{"name":"x","die_area_mm2":75044444444444444444444444444,"dense_tops":{"fp16":1}}"#,
+                "die_area_mm2",
+            ),
             (r#"{"name":"x","dense_tops":{"fp16":1.0000000001}}"#, "dense_tops.fp16"),
         ];
         for (json, field) in cases {
