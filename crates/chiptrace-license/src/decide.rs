@@ -99,29 +99,13 @@ pub struct ItemDecision {
     pub classification: Outcome,
     pub paragraph: Option<String>,
     pub eccn: Option<String>,
-    #[serde(serialize_with = "ser_opt_dec")]
+    #[serde(with = "chiptrace_rules::opt_num")]
     pub tpp: Option<rust_decimal::Decimal>,
     pub datacenter: Datacenter,
     pub nac_aca_eligible: Option<bool>,
     pub license_required: Answer,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub missing: Vec<String>,
-}
-
-fn ser_opt_dec<S: serde::Serializer>(
-    v: &Option<rust_decimal::Decimal>,
-    s: S,
-) -> Result<S::Ok, S::Error> {
-    match v {
-        None => s.serialize_none(),
-        Some(d) => {
-            let t = d.normalize().to_string();
-            match t.parse::<i64>() {
-                Ok(i) => s.serialize_i64(i),
-                Err(_) => s.serialize_f64(t.parse::<f64>().unwrap_or(f64::NAN)),
-            }
-        }
-    }
 }
 
 /// The determination.
@@ -157,10 +141,15 @@ pub struct Decision {
 }
 
 fn policy_from_text(t: Option<&str>) -> Policy {
+    // An entry's text may mix policies ("presumption of denial ..., except
+    // case-by-case for ..."): the most restrictive stated policy governs the
+    // items chiptrace classifies.
     let t = t.unwrap_or("").to_ascii_lowercase();
-    if t.contains("case-by-case") || t.contains("case by case") {
+    if t.contains("denial") || t.trim().is_empty() {
+        Policy::PresumptionOfDenial
+    } else if t.contains("case-by-case") || t.contains("case by case") {
         Policy::CaseByCase
-    } else if t.contains("approval") && !t.contains("denial") {
+    } else if t.contains("approval") {
         Policy::PresumptionOfApproval
     } else {
         Policy::PresumptionOfDenial
@@ -180,6 +169,8 @@ struct Ctx<'a> {
     warnings: Vec<String>,
     /// §740.2 restrictions that block exceptions.
     blockers: Vec<String>,
+    /// Unreviewed potential list matches: exceptions cannot be confirmed.
+    potential: Vec<String>,
 }
 
 impl Ctx<'_> {
@@ -234,6 +225,9 @@ impl Ctx<'_> {
                 hits.push(format!("{} ({}): {}", p.name, role_name(p.role), why.join(", ")));
             }
         }
+        if self.recipients(roles).next().is_none() {
+            unknown.push("parties: an end user or ultimate consignee with hq_country and ultimate_parent_hq_country".into());
+        }
         let r = if !hits.is_empty() {
             Some(true)
         } else if unknown.is_empty() {
@@ -271,14 +265,138 @@ fn possible_levels(c: &Classification) -> Vec<Option<Level>> {
 }
 
 /// Decide `tx` on `date` (the transaction's own date wins if given).
+///
+/// Licensing keys on the ultimate destination — where the end user is —
+/// and the ship-to, never on the billing address (export-rules.md §1,
+/// §6.1). When an end user is located outside the ship-to country, the
+/// transaction is decided for each location and the most restrictive
+/// answer is kept, so an item shipped to Singapore for an end user in China
+/// is treated as going to China too.
 pub fn decide(
     rules: &RuleSet,
     tx: &Transaction,
     default_date: Date,
 ) -> Result<Decision, crate::Error> {
     let date = tx.date.unwrap_or(default_date);
+    let mut locations = vec![tx.destination.clone()];
+    for p in tx.parties.iter().filter(|p| p.role == Role::EndUser) {
+        if !locations.contains(&p.country) {
+            locations.push(p.country.clone());
+        }
+    }
+    let mut decisions = Vec::new();
+    for l in &locations {
+        decisions.push(decide_for(rules, tx, date, l)?);
+    }
+    if decisions.len() == 1 {
+        return Ok(decisions.remove(0));
+    }
+    Ok(merge(decisions, &locations))
+}
+
+fn answer_rank(a: Answer) -> u8 {
+    match a {
+        Answer::No => 0,
+        Answer::Indeterminate => 1,
+        Answer::Yes => 2,
+    }
+}
+
+/// Combine the decisions for several locations (ship-to and end-user
+/// countries): the most restrictive answer, every requirement, exceptions
+/// only where they hold for every location that needs a licence.
+fn merge(mut ds: Vec<Decision>, locations: &[String]) -> Decision {
+    let worst = ds
+        .iter()
+        .enumerate()
+        .max_by_key(|(_, d)| {
+            (answer_rank(d.license_required), d.review_policy.as_ref().map(|r| r.policy))
+        })
+        .map(|(i, _)| i)
+        .unwrap_or(0);
+    let mut out = ds.remove(worst);
+    let note = format!(
+        "end user located outside the ship-to country: decided for each location ({}) and the most restrictive answer kept",
+        locations.join(", ")
+    );
+    out.warnings.insert(0, note.clone());
+    out.trace.insert(
+        0,
+        Step {
+            rule: "ultimate destination".into(),
+            citation: "export-rules.md §1, §6.1: determination keys on ship-to, ultimate consignee and end-user location".into(),
+            evidence: Evidence::D,
+            check: format!("ship-to {}; end users in {}", locations[0], locations[1..].join(", ")),
+            outcome: note,
+        },
+    );
+    let mut dests = vec![out.destination_treated_as.clone()];
+    for d in ds {
+        if !dests.contains(&d.destination_treated_as) {
+            dests.push(d.destination_treated_as.clone());
+        }
+        if answer_rank(d.license_required) > answer_rank(out.license_required) {
+            out.license_required = d.license_required;
+        }
+        let needs = d.requirements.iter().any(|r| r.enforced && r.exception_eligible);
+        for r in d.requirements {
+            if !out
+                .requirements
+                .iter()
+                .any(|x| x.rule == r.rule && x.party == r.party && x.reason == r.reason)
+            {
+                out.requirements.push(r);
+            }
+        }
+        if needs {
+            for e in &mut out.exceptions {
+                let other = d.exceptions.iter().find(|x| x.id == e.id);
+                if e.status == "available" && other.is_none_or(|o| o.status != "available") {
+                    e.status = "not_available".into();
+                    e.reasons.push(format!(
+                        "not available for {}: {}",
+                        d.destination_treated_as,
+                        other.map_or("outside its scope".to_string(), |o| o.reasons.join("; "))
+                    ));
+                }
+            }
+        }
+        for m in d.missing {
+            if !out.missing.contains(&m) {
+                out.missing.push(m);
+            }
+        }
+        for i in d.informational {
+            if !out.informational.iter().any(|x| x.rule == i.rule && x.reason == i.reason) {
+                out.informational.push(i);
+            }
+        }
+        for w in d.warnings {
+            if !out.warnings.contains(&w) {
+                out.warnings.push(w);
+            }
+        }
+        for (a, b) in out.items.iter_mut().zip(d.items) {
+            if answer_rank(b.license_required) > answer_rank(a.license_required) {
+                a.license_required = b.license_required;
+            }
+        }
+        out.unverified |= d.unverified;
+        out.trace.extend(d.trace);
+    }
+    out.destination_treated_as = dests.join(", ");
+    out.summary = summarize(&out);
+    out
+}
+
+fn decide_for(
+    rules: &RuleSet,
+    tx: &Transaction,
+    date: Date,
+    destination: &str,
+) -> Result<Decision, crate::Error> {
     let at = rules.at(date).map_err(crate::Error::from_rules)?;
-    let (dest, alias) = rules.groups.normalize_destination(&tx.destination, date);
+    let (dest, alias) = rules.groups.normalize_destination(destination, date);
     let mut cx = Ctx {
         rules,
         at,
@@ -291,6 +409,7 @@ pub fn decide(
         missing: BTreeSet::new(),
         warnings: Vec::new(),
         blockers: Vec::new(),
+        potential: Vec::new(),
     };
     cx.step(
         &format!("rule version {}", at.version.id),
@@ -304,8 +423,8 @@ pub fn decide(
             "destination",
             &a.citation,
             a.evidence,
-            format!("destination {} treated as {} since {}", tx.destination, a.as_, a.since),
-            format!("licence determination uses {}; {} kept for reporting", a.as_, tx.destination),
+            format!("destination {destination} treated as {} since {}", a.as_, a.since),
+            format!("licence determination uses {}; {destination} kept for reporting", a.as_),
         );
     }
     let groups = rules.groups.groups_of(&dest, date);
@@ -318,6 +437,17 @@ pub fn decide(
     );
     for c in rules.groups.caveats(&dest, date) {
         cx.warnings.push(c);
+    }
+    // the same State/BIS date gaps for the headquarters countries the HQ rule reads
+    for p in &tx.parties {
+        for hq in [&p.hq_country, &p.ultimate_parent_hq_country].into_iter().flatten() {
+            for c in rules.groups.caveats(hq, date) {
+                let w = format!("{} (headquarters of {}): {c}", hq, p.name);
+                if !cx.warnings.contains(&w) {
+                    cx.warnings.push(w);
+                }
+            }
+        }
     }
     if tx.ship_from.as_deref() == Some(dest.as_str()) && tx.tx_type != TxType::InCountryTransfer {
         cx.warnings.push(format!(
@@ -362,10 +492,13 @@ pub fn decide(
     let exceptions = exceptions(&mut cx, &classifications);
     let review = review_policy(&mut cx, &classifications);
 
+    // notices shown beside the rows they explain (rule data `with`)
     for n in &at.notices {
-        if n.id == "diffusion-not-enforced"
-            && cx.informational.iter().any(|r| r.rule.starts_with("rs-2025-a-worldwide"))
-        {
+        let shown = n.with_rows.iter().any(|id| {
+            cx.informational.iter().chain(&cx.requirements).any(|r| &r.rule == id)
+                || exceptions.iter().any(|e| &e.id == id)
+        });
+        if shown {
             cx.informational.push(Requirement {
                 rule: n.id.clone(),
                 paragraph: n.id.clone(),
@@ -381,7 +514,17 @@ pub fn decide(
             });
         }
     }
-
+    // a rule whose compliance date is still ahead on this date
+    for v in rules.versions().filter(|v| v.effective <= date) {
+        if let Some(c) = v.compliance
+            && date < c
+        {
+            cx.warnings.push(format!(
+                "rule {} ({}) is effective but its compliance date is {c}",
+                v.id, v.citation
+            ));
+        }
+    }
     let enforced: Vec<&Requirement> = cx.requirements.iter().filter(|r| r.enforced).collect();
     let license_required = if !enforced.is_empty() {
         Answer::Yes
@@ -389,35 +532,6 @@ pub fn decide(
         Answer::Indeterminate
     } else {
         Answer::No
-    };
-    let available: Vec<&ExceptionResult> =
-        exceptions.iter().filter(|e| e.status == "available").collect();
-    let only_exceptionable = enforced.iter().all(|r| r.exception_eligible);
-    let summary = match license_required {
-        Answer::No => "No licence required".to_string(),
-        Answer::Indeterminate => format!(
-            "Indeterminate: need {}",
-            cx.missing.iter().cloned().collect::<Vec<_>>().join(", ")
-        ),
-        Answer::Yes => {
-            let paras: BTreeSet<&str> = enforced.iter().map(|r| r.paragraph.as_str()).collect();
-            let mut s =
-                format!("Licence required ({})", paras.into_iter().collect::<Vec<_>>().join("; "));
-            if only_exceptionable && !available.is_empty() {
-                let ex: Vec<String> = available
-                    .iter()
-                    .map(|e| match e.notification_days {
-                        Some(d) => format!("{} (prior notification, {d}-day review)", e.id),
-                        None => e.id.clone(),
-                    })
-                    .collect();
-                s.push_str(&format!("; licence exception available: {}", ex.join(" or ")));
-            }
-            if let Some(r) = &review {
-                s.push_str(&format!("; review policy if applying: {}", r.policy.name()));
-            }
-            s
-        }
     };
     let unverified = cx.trace.iter().any(|s| !s.evidence.verified())
         || cx.requirements.iter().any(|r| !r.evidence.verified());
@@ -439,17 +553,17 @@ pub fn decide(
             missing: c.missing.clone(),
         })
         .collect();
-    Ok(Decision {
+    let mut d = Decision {
         transaction: tx.id.clone(),
         date,
         tx_type: tx.tx_type,
-        destination: tx.destination.clone(),
+        destination: destination.to_string(),
         destination_treated_as: dest,
         rule_version: at.version.id.clone(),
         rule_data: rules.data_version.clone(),
         engine: chiptrace_rules::ENGINE_VERSION,
         license_required,
-        summary,
+        summary: String::new(),
         requirements: cx.requirements,
         exceptions,
         review_policy: review,
@@ -460,7 +574,50 @@ pub fn decide(
         unverified,
         trace: cx.trace,
         classifications,
-    })
+    };
+    d.summary = summarize(&d);
+    Ok(d)
+}
+
+/// One line for people: the answer, the paragraphs, an exception that
+/// covers every item needing a licence, the review policy.
+fn summarize(d: &Decision) -> String {
+    let enforced: Vec<&Requirement> = d.requirements.iter().filter(|r| r.enforced).collect();
+    match d.license_required {
+        Answer::No => "No licence required".to_string(),
+        Answer::Indeterminate => format!("Indeterminate: need {}", d.missing.join(", ")),
+        Answer::Yes => {
+            let paras: BTreeSet<&str> = enforced.iter().map(|r| r.paragraph.as_str()).collect();
+            let mut s =
+                format!("Licence required ({})", paras.into_iter().collect::<Vec<_>>().join("; "));
+            let only_exceptionable = enforced.iter().all(|r| r.exception_eligible);
+            let needing: BTreeSet<&str> =
+                enforced.iter().flat_map(|r| r.items.iter().map(String::as_str)).collect();
+            let available: Vec<String> = d
+                .exceptions
+                .iter()
+                .filter(|e| e.status == "available")
+                .map(|e| {
+                    let covers_all = needing.iter().all(|i| e.items.iter().any(|x| x == i));
+                    let mut t = match e.notification_days {
+                        Some(n) => format!("{} (prior notification, {n}-day review)", e.id),
+                        None => e.id.clone(),
+                    };
+                    if !covers_all {
+                        t.push_str(&format!(" for {} only", e.items.join(", ")));
+                    }
+                    t
+                })
+                .collect();
+            if only_exceptionable && !available.is_empty() {
+                s.push_str(&format!("; licence exception available: {}", available.join(" or ")));
+            }
+            if let Some(r) = &d.review_policy {
+                s.push_str(&format!("; review policy if applying: {}", r.policy.name()));
+            }
+            s
+        }
+    }
 }
 
 fn hit_matches(rule_lists: &[String], hit: &ListHit) -> bool {
@@ -471,6 +628,18 @@ fn hit_matches(rule_lists: &[String], hit: &ListHit) -> bool {
 fn end_user_rules(cx: &mut Ctx, cls: &[Classification]) {
     let at = cx.at;
     let all_items: Vec<String> = vec![];
+    // hits on lists no rule acts on (UFLPA, 1260H, ISN, …) are not dropped
+    // silently: they carry other consequences a reviewer must weigh
+    let covered: Vec<String> =
+        at.end_use_rules.iter().flat_map(|r| r.lists.iter().cloned()).collect();
+    for p in &cx.tx.parties {
+        for h in p.list_hits.iter().filter(|h| !hit_matches(&covered, h)) {
+            cx.warnings.push(format!(
+                "{} matches {} entry {:?} ({:?}): no EAR licence rule in the rule data is keyed to this list; review it",
+                p.name, h.list, h.name, h.strength
+            ));
+        }
+    }
     for r in &at.end_use_rules {
         match r.kind {
             EndUseKind::Embargo => {
@@ -531,6 +700,7 @@ fn end_user_rules(cx: &mut Ctx, cls: &[Classification]) {
                                 "parties[{i}]: review the potential {} match {:?} (true match or false positive)",
                                 h.list, h.name
                             ));
+                            cx.potential.push(format!("{} ~ {} ({})", p.name, h.name, h.list));
                             cx.step(
                                 &r.id,
                                 &r.citation,
@@ -583,18 +753,31 @@ fn end_user_rules(cx: &mut Ctx, cls: &[Classification]) {
                 }
             }
             EndUseKind::Affiliates => {
-                for p in &cx.tx.parties {
+                for (pi, p) in cx.tx.parties.iter().enumerate() {
                     let listed: Vec<&crate::input::Owner> = p
                         .owners
                         .iter()
                         .filter(|o| {
                             o.list_hits.iter().any(|h| {
-                                h.strength != HitStrength::Potential
-                                    && (h.list.starts_with("us_bis_entity_list")
-                                        || h.list.starts_with("us_bis_meu"))
+                                h.strength != HitStrength::Potential && hit_matches(&r.lists, h)
                             })
                         })
                         .collect();
+                    // an owner with only a potential hit could make the
+                    // party listed: it must be reviewed first
+                    for (oi, o) in p.owners.iter().enumerate() {
+                        if !listed.iter().any(|l| std::ptr::eq(*l, o))
+                            && r.suspension_on(cx.date).is_none()
+                            && o.list_hits.iter().any(|h| {
+                                h.strength == HitStrength::Potential && hit_matches(&r.lists, h)
+                            })
+                        {
+                            cx.missing.insert(format!(
+                                "parties[{pi}].owners[{oi}]: review the potential list match of {:?} ({}% owner; Affiliates rule)",
+                                o.name, o.percent
+                            ));
+                        }
+                    }
                     if listed.is_empty() {
                         continue;
                     }
@@ -714,7 +897,12 @@ fn end_user_rules(cx: &mut Ctx, cls: &[Classification]) {
             EndUseKind::Gp10PrcDesigned => {
                 for (it, c) in cx.tx.items.iter().zip(cls) {
                     let controlled = matches!(c.classification.level(), Some(Level::A | Level::B));
-                    if let (Some(set), Some(d)) = (&r.designer_hq, &it.spec.designer_hq)
+                    let designer = it
+                        .spec
+                        .designer_hq
+                        .as_deref()
+                        .map(|d| cx.rules.groups.normalize_destination(d, cx.date).0);
+                    if let (Some(set), Some(d)) = (&r.designer_hq, &designer)
                         && controlled
                         && cx.in_set(set, d)
                     {
@@ -858,6 +1046,11 @@ fn item_rules(cx: &mut Ctx, cls: &[Classification]) -> Vec<Answer> {
         let definite = levels.len() == 1;
         let mut required = false;
         let mut maybe = false;
+        // for an item whose level is not settled: the requirements each
+        // possible level would bring; if every possible level brings one
+        // (and "not controlled" is impossible) a licence is required anyway
+        let mut triggered: BTreeSet<Level> = BTreeSet::new();
+        let mut pending: Vec<Requirement> = Vec::new();
         for lv in levels.iter().copied() {
             let Some(level) = lv else { continue };
             // destination scope
@@ -879,11 +1072,24 @@ fn item_rules(cx: &mut Ctx, cls: &[Classification]) -> Vec<Answer> {
                         &s.id,
                         &s.citation,
                         s.evidence,
-                        why,
+                        why.clone(),
                         format!("would apply if the item is .{}", level_name(level)),
                     );
                     if enforce {
                         maybe = true;
+                        triggered.insert(level);
+                        pending.push(req(
+                            s.id.clone(),
+                            &s.paragraph,
+                            &s.citation,
+                            s.evidence,
+                            &s.text,
+                            vec![it.label.clone()],
+                            None,
+                            why,
+                            Policy::None,
+                            true,
+                        ));
                     }
                     continue;
                 }
@@ -976,20 +1182,36 @@ fn item_rules(cx: &mut Ctx, cls: &[Classification]) -> Vec<Answer> {
                                     &h.id,
                                     &h.citation,
                                     h.evidence,
-                                    why,
+                                    why.clone(),
                                     format!("would apply if the item is .{}", level_name(level)),
                                 );
                                 maybe = true;
+                                triggered.insert(level);
+                                pending.push(req(
+                                    h.id.clone(),
+                                    &h.paragraph,
+                                    &h.citation,
+                                    h.evidence,
+                                    &h.text,
+                                    vec![it.label.clone()],
+                                    None,
+                                    why,
+                                    Policy::None,
+                                    true,
+                                ));
                             }
                         }
                         Some(false) => {
-                            let n = cx.recipients(&h.roles).count();
-                            if n > 0 {
-                                cx.step(&h.id, &h.citation, h.evidence, format!("no end user / ultimate consignee headquartered (or parented) in {}", chiptrace_rules::describe_set(&h.hq)), "does not apply".into());
-                            } else {
-                                cx.missing.insert("parties: an end user or ultimate consignee with hq_country and ultimate_parent_hq_country (HQ rule)".into());
-                                maybe = true;
-                            }
+                            cx.step(
+                                &h.id,
+                                &h.citation,
+                                h.evidence,
+                                format!(
+                                    "no end user / ultimate consignee headquartered (or parented) in {}",
+                                    chiptrace_rules::describe_set(&h.hq)
+                                ),
+                                "does not apply".into(),
+                            );
                         }
                         None => {
                             cx.step(
@@ -1016,16 +1238,29 @@ fn item_rules(cx: &mut Ctx, cls: &[Classification]) -> Vec<Answer> {
             }) {
                 let dest_hit =
                     l.destinations.as_ref().is_some_and(|s| cx.in_set(s, &cx.dest.clone()));
-                let hq_hit = l.hq.as_ref().is_some_and(|s| {
-                    cx.hq_in(s, &[Role::EndUser, Role::UltimateConsignee]).0 == Some(true)
-                });
-                if !(dest_hit || hq_hit) {
-                    continue;
-                }
+                let (hq_r, _, hq_unknown) = match &l.hq {
+                    Some(s) => cx.hq_in(s, &[Role::EndUser, Role::UltimateConsignee]),
+                    None => (Some(false), vec![], vec![]),
+                };
+                // the addressee's own name, as a whole word of the exporter's
+                // name ("NVIDIA Corporation"), or the letter id declared
+                let addressee = l.addressee.to_ascii_lowercase();
                 let declared = cx.tx.exporter.letters.contains(&l.id)
                     || cx.tx.exporter.name.as_deref().is_some_and(|n| {
-                        n.to_ascii_lowercase().contains(&l.addressee.to_ascii_lowercase())
+                        n.to_ascii_lowercase()
+                            .split(|c: char| !c.is_ascii_alphanumeric())
+                            .any(|w| w == addressee)
                     });
+                if !dest_hit && hq_r.is_none() && declared {
+                    for u in hq_unknown {
+                        cx.missing.insert(format!("{u} (is-informed letter {})", l.id));
+                    }
+                    maybe = true;
+                    continue;
+                }
+                if !(dest_hit || hq_r == Some(true)) {
+                    continue;
+                }
                 let why = format!(
                     "{} is named in the letter to {} ({}); destination/party in its scope",
                     it.label, l.addressee, l.id
@@ -1076,9 +1311,40 @@ fn item_rules(cx: &mut Ctx, cls: &[Classification]) -> Vec<Answer> {
                 }
             }
         }
+        if levels.iter().any(Option::is_some)
+            && !required
+            && !cx.tx.parties.iter().any(|p| p.role == Role::EndUser)
+        {
+            cx.missing.insert(
+                "parties: the end user (role end_user) with its country and headquarters, for the HQ and end-user rules"
+                    .into(),
+            );
+            maybe = true;
+        }
         if !definite && !required {
-            let need = c.missing.join(", ");
-            if maybe {
+            if !levels.contains(&None) && levels.iter().flatten().all(|l| triggered.contains(l)) {
+                // every level the item could have needs a licence here
+                cx.step(
+                    &format!("classify {}", it.label),
+                    "export-rules.md §9.3: indeterminate inputs that cannot change the answer",
+                    Evidence::D,
+                    format!(
+                        "possible levels: {}",
+                        levels
+                            .iter()
+                            .flatten()
+                            .map(|l| level_name(*l))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                    "licence required whichever level the item has".into(),
+                );
+                required = true;
+                for r in pending {
+                    merge_req(&mut cx.requirements, r);
+                }
+            } else if maybe {
+                let need = c.missing.join(", ");
                 cx.missing.insert(format!("{}: {need} (classification decides)", it.label));
             }
         }
@@ -1090,9 +1356,15 @@ fn item_rules(cx: &mut Ctx, cls: &[Classification]) -> Vec<Answer> {
             Answer::No
         });
     }
-    // end-user requirements apply to every item
+    // end-user requirements apply to every item; item-specific ones (GP10,
+    // AI training) to the items they name
     if cx.requirements.iter().any(|r| r.enforced && r.items.is_empty()) {
         answers.fill(Answer::Yes);
+    }
+    for (it, a) in cx.tx.items.iter().zip(answers.iter_mut()) {
+        if cx.requirements.iter().any(|r| r.enforced && r.items.contains(&it.label)) {
+            *a = Answer::Yes;
+        }
     }
     answers
 }
@@ -1159,15 +1431,26 @@ fn exceptions(cx: &mut Ctx, cls: &[Classification]) -> Vec<ExceptionResult> {
                 }
             }
             if let Some(cond) = &e.item_condition {
-                let ok = match (cond.quantity, c.memory_bandwidth_density) {
-                    (chiptrace_rules::Quantity::Mbd, Some(m)) => {
-                        cond.less_than.is_none_or(|k| m < k)
-                    }
-                    _ => false,
+                // exact comparison on the item's own figures (not the
+                // rounded display value)
+                let q = chiptrace_rules::Quantities {
+                    tpp: c.tpp,
+                    dram_bw: it.spec.dram_bw_gbs,
+                    mbd: match it.spec.kind {
+                        chiptrace_rules::ItemKind::Hbm { stack_bw_gbs, stack_area_mm2 } => {
+                            Some((stack_bw_gbs, stack_area_mm2))
+                        }
+                        _ => None,
+                    },
+                    ..Default::default()
                 };
-                if !ok {
+                let (ok, check) = chiptrace_rules::evaluate_condition(cond, &q);
+                if ok != Some(true) {
                     items.retain(|x| x != &it.label);
-                    reasons.push(format!("{}: fails the item condition of {}", it.label, e.id));
+                    reasons.push(format!(
+                        "{}: fails the item condition of {} ({check})",
+                        it.label, e.id
+                    ));
                 }
             }
         }
@@ -1205,7 +1488,9 @@ fn exceptions(cx: &mut Ctx, cls: &[Classification]) -> Vec<ExceptionResult> {
             }
         }
         if let Some(flag) = &e.requires_party_flag
-            && !cx.tx.parties.iter().any(|p| p.flags.contains(flag))
+            && !cx.tx.parties.iter().any(|p| {
+                matches!(p.role, Role::EndUser | Role::UltimateConsignee) && p.flags.contains(flag)
+            })
         {
             scope_ok = false;
             scope_unknown = false;
@@ -1223,6 +1508,12 @@ fn exceptions(cx: &mut Ctx, cls: &[Classification]) -> Vec<ExceptionResult> {
         } else if !cx.blockers.is_empty() && (scope_ok || scope_unknown) {
             reasons.push(format!("§740.2 restrictions: {}", cx.blockers.join("; ")));
             "not_available"
+        } else if scope_ok && !indeterminate && !items.is_empty() && !cx.potential.is_empty() {
+            reasons.push(format!(
+                "unreviewed potential list matches ({}): a listed party would bar the exception (§740.2)",
+                cx.potential.join("; ")
+            ));
+            "indeterminate"
         } else if scope_ok && !indeterminate && !items.is_empty() {
             "available"
         } else if (scope_ok || scope_unknown) && items.is_empty() && !indeterminate {
@@ -1256,9 +1547,7 @@ fn exceptions(cx: &mut Ctx, cls: &[Classification]) -> Vec<ExceptionResult> {
         };
         if status == "available" {
             let mut conds = vec![e.text.clone()];
-            if e.id == "NAC" {
-                conds.push("notification states TPP and PD and includes a datasheet showing datacenter vs consumer design; at most six items, one ultimate consignee, one end user, no distributors; filed in SNAP-R with \"NAC\" in Block 9 (BIS NAC guidance)".into());
-            }
+            conds.extend(e.conditions.iter().cloned());
             result.reasons = conds;
         }
         cx.step(&e.id, &e.citation, e.evidence, result.reasons.join("; "), status.into());
@@ -1274,11 +1563,9 @@ fn item_eligible(e: &Exception, c: &Classification) -> Option<bool> {
     if c.classification.level() != Some(Level::A) {
         return Some(true);
     }
-    match c.datacenter {
-        Datacenter::Yes => Some(false),
-        Datacenter::No => Some(true),
-        Datacenter::Unknown => c.nac_aca_eligible,
-    }
+    // the classifier's eligibility already follows the contained ICs of a
+    // system and the datacenter branches (None = depends on the flag)
+    c.nac_aca_eligible
 }
 
 /// Step 7: review policy.
@@ -1360,16 +1647,7 @@ fn review_policy(cx: &mut Ctx, cls: &[Classification]) -> Option<ReviewOutcome> 
                 cx.step(&o.id, &o.citation, o.evidence, check, "overlay does not apply".into());
             }
         }
-        let hq_unknown: Vec<String> =
-            at.hq_rules.first().map(|h| cx.hq_in(&h.hq, &recipients).2).unwrap_or_default();
         for p in &at.review_policies {
-            if p.policy == Policy::PresumptionOfApproval && p.hq.is_none() && !hq_unknown.is_empty()
-            {
-                // approval holds only if no recipient is D:5/Macau-headquartered (§6.3)
-                for u in &hq_unknown {
-                    cx.missing.insert(format!("{u} (review policy: presumption of approval only if not D:5/Macau-headquartered)"));
-                }
-            }
             let dest_ok = p.destinations.as_ref().is_none_or(|s| cx.in_set(s, &cx.dest.clone()))
                 && p.outside.as_ref().is_none_or(|s| !cx.in_set(s, &cx.dest.clone()));
             let hq_ok = match &p.hq {
@@ -1378,6 +1656,23 @@ fn review_policy(cx: &mut Ctx, cls: &[Classification]) -> Option<ReviewOutcome> 
             };
             if !(dest_ok && hq_ok) {
                 continue;
+            }
+            if let Some(u) = &p.unless_hq {
+                match cx.hq_in(u, &recipients) {
+                    (Some(true), _, _) => continue,
+                    (None, _, unknown) => {
+                        // e.g. approval holds only if no recipient is
+                        // D:5/Macau-headquartered (§6.3)
+                        for x in unknown {
+                            cx.missing.insert(format!(
+                                "{x} (review policy {}: {})",
+                                p.id,
+                                p.policy.name()
+                            ));
+                        }
+                    }
+                    _ => {}
+                }
             }
             if overlay_applies && p.destinations.is_some() {
                 // the overlay replaces the policies for entities in China /

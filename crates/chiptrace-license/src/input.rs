@@ -290,7 +290,7 @@ impl Transaction {
             if it.spec.is_some() && r.spec.is_none() {
                 return Err(Error::field(f("spec"), "could not read the spec"));
             }
-            if let Some(b) = &it.base_eccn {
+            if let Some(b) = it.base_eccn.as_ref().filter(|b| !b.trim().is_empty()) {
                 spec.base_eccn = Some(b.trim().to_string());
                 // validate through the spec parser's ECCN rule
                 let probe = format!(

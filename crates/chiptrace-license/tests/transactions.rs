@@ -521,6 +521,11 @@ fixtures! {
     f76_rtx4090_as_5a992_china_2024_06_z_routing => "76-rtx4090-as-5a992-china-2024-06-z-routing",
     f77_hbm_low_density_china_2025_01 => "77-hbm-low-density-china-2025-01",
     f78_h100_no_end_user_germany_2024_06 => "78-h100-no-end-user-germany-2024-06",
+    f79_h100_shipto_singapore_end_user_in_china => "79-h100-shipto-singapore-end-user-in-china-2024-06",
+    f80_rtx4090_nac_no_notification_not_for_cn_parent => "80-rtx4090-nac-no-notification-not-for-cn-parent-vietnam-2024-01",
+    f81_entity_list_mixed_policy_text => "81-entity-list-mixed-policy-text-china-2024-06",
+    f82_letter_needs_whole_word_addressee => "82-letter-needs-whole-word-addressee-china-2025-05",
+    f83_unknown_list_code_is_reported => "83-unknown-list-code-is-reported-not-dropped",
 }
 
 /// Every `NN-name.json` has its `NN-name.expect.json` (and vice versa),

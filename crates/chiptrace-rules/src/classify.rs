@@ -191,7 +191,8 @@ pub(crate) mod num {
     }
 }
 
-pub(crate) mod opt_num {
+/// Serialise `Option<Decimal>` as a JSON number (shared with the licence engine).
+pub mod opt_num {
     use rust_decimal::Decimal;
     use serde::Serializer;
     /// Decimals as JSON numbers (exact text via the shortest f64 that
@@ -218,15 +219,32 @@ enum Tri {
     Unknown,
 }
 
-/// Measured values of one item.
+/// Measured values of one item, as conditions see them.
 #[derive(Debug, Clone, Default)]
-struct Measures {
-    tpp: Option<Decimal>,
+pub struct Quantities {
+    pub tpp: Option<Decimal>,
     /// Applicable die area; `Some(0)` when all logic dies are planar.
-    area: Option<Decimal>,
-    io: Option<Decimal>,
-    mbd: Option<(Decimal, Decimal)>,
-    dram_bw: Option<Decimal>,
+    pub area: Option<Decimal>,
+    pub io: Option<Decimal>,
+    /// HBM (bandwidth GB/s, package or stack area mm²).
+    pub mbd: Option<(Decimal, Decimal)>,
+    pub dram_bw: Option<Decimal>,
+}
+
+/// Evaluate one rule-data condition exactly (ratios by cross-multiplication):
+/// `Some(true/false)`, or `None` when the input it needs is missing; with the
+/// human-readable comparison for a trace. Used by the licence engine for
+/// exception item conditions so both crates compare the same way.
+pub fn evaluate_condition(c: &Condition, q: &Quantities) -> (Option<bool>, String) {
+    let (t, s) = eval(c, q);
+    (
+        match t {
+            Tri::Yes => Some(true),
+            Tri::No => Some(false),
+            Tri::Unknown => None,
+        },
+        s,
+    )
 }
 
 fn fmt(d: Decimal) -> String {
@@ -271,7 +289,7 @@ fn bound_str(c: &Condition) -> String {
 /// Evaluate one condition: (truth, human-readable check). Density bounds are
 /// shown as the cross-multiplication actually compared ("pd >= 5.92" is
 /// "tpp >= 5.92 × area").
-fn eval(c: &Condition, m: &Measures) -> (Tri, String) {
+fn eval(c: &Condition, m: &Quantities) -> (Tri, String) {
     use std::cmp::Ordering;
     let bounds: Vec<(&str, Decimal)> =
         [(">=", c.at_least), (">", c.greater_than), ("<", c.less_than), ("<=", c.at_most)]
@@ -357,7 +375,7 @@ fn eval(c: &Condition, m: &Measures) -> (Tri, String) {
     }
 }
 
-fn eval_all(conds: &[Condition], m: &Measures) -> (Tri, Vec<String>, BTreeSet<&'static str>) {
+fn eval_all(conds: &[Condition], m: &Quantities) -> (Tri, Vec<String>, BTreeSet<&'static str>) {
     let mut t = Tri::Yes;
     let mut checks = Vec::new();
     let mut missing = BTreeSet::new();
@@ -428,7 +446,7 @@ struct IcEval {
 }
 
 /// Evaluate the IC test of `rules` for one datacenter value.
-fn ic_branch(rules: &RulesAt, m: &Measures, dc: Datacenter) -> IcEval {
+fn ic_branch(rules: &RulesAt, m: &Quantities, dc: Datacenter) -> IcEval {
     let mut steps = Vec::new();
     let Some(test) = &rules.ic_test else {
         return IcEval {
@@ -634,7 +652,7 @@ fn route_eccn(
                     Some(e.clone())
                 }
                 None => {
-                    let family = &base[..5];
+                    let family = base.get(..5).unwrap_or(base);
                     let known: Vec<String> = rules
                         .z_routes
                         .iter()
@@ -765,8 +783,8 @@ fn classify_at(
     c
 }
 
-fn measures(spec: &ChipSpec, tpp: Option<Decimal>) -> Measures {
-    Measures {
+fn measures(spec: &ChipSpec, tpp: Option<Decimal>) -> Quantities {
+    Quantities {
         tpp,
         area: match spec.nonplanar {
             Some(false) => Some(Decimal::ZERO),
@@ -845,7 +863,7 @@ fn classify_ic(
         let (t19, _) = compute_tpp(spec, 19);
         if t19 != tpp {
             let alt = classify_ic(rules, at, spec, date, 19);
-            if alt.classification != ic_outcome_preview(rules, at, spec, date) {
+            if alt.classification != ic_outcome_preview(at, spec) {
                 c.warnings.push(format!(
                     "TF32 counted at 32 bits; at 19 bits TPP would be {} and the classification {}",
                     t19.map_or("unknown".into(), fmt),
@@ -975,7 +993,7 @@ fn classify_ic(
 }
 
 /// Outcome with TF32 at 32 bits, without the TF32 warning recursion.
-fn ic_outcome_preview(_rules: &RuleSet, at: &RulesAt, spec: &ChipSpec, _date: Date) -> Outcome {
+fn ic_outcome_preview(at: &RulesAt, spec: &ChipSpec) -> Outcome {
     let (tpp, _) = compute_tpp(spec, 32);
     let m = measures(spec, tpp);
     let d = if at.datacenter_note.is_some() { spec.datacenter } else { Datacenter::Yes };
@@ -1033,7 +1051,7 @@ fn classify_hbm(
     let mut c = base_result(rules, at, spec, date, "hbm");
     c.memory_bandwidth_density =
         Some((bw / area).round_dp_with_strategy(4, RoundingStrategy::MidpointNearestEven));
-    let m = Measures { mbd: Some((bw, area)), ..Default::default() };
+    let m = Quantities { mbd: Some((bw, area)), ..Default::default() };
     let Some(test) = &at.hbm_test else {
         c.trace.push(Step {
             rule: "3A090.c".into(),
@@ -1109,7 +1127,12 @@ fn classify_system(
             missing.extend(pc.missing.iter().cloned());
         }
         let o = pc.classification;
-        if o != Outcome::Indeterminate && worst.is_none_or(|(w, _)| o.rank() > w.rank()) {
+        // HBM (3A090.c) parts do not make a system 4A090 (4A090 follows
+        // 3A090.a / .b ICs, export-rules.md §4.5)
+        if o != Outcome::Indeterminate
+            && o != Outcome::C
+            && worst.is_none_or(|(w, _)| o.rank() > w.rank())
+        {
             worst = Some((o, i));
         }
         c.trace.push(Step {
@@ -1216,6 +1239,11 @@ fn classify_system(
                 });
             }
         }
+        // a part that is certainly .b makes "not controlled" impossible
+        if wo.level() == Some(Level::B) {
+            poss.remove(&Outcome::NotControlled);
+            poss.remove(&Outcome::C);
+        }
         c.possible = poss.into_iter().collect();
         if branch_parts {
             let mut br = Vec::new();
@@ -1249,7 +1277,7 @@ fn classify_system(
 /// Informational overlays: the Jan-2026 China review zone, tariff bands, and
 /// not-enforced Diffusion rows.
 fn overlays(at: &RulesAt, c: &mut Classification, spec: &ChipSpec) {
-    let m = Measures { tpp: c.tpp, dram_bw: dram_bw_of(spec), ..Default::default() };
+    let m = Quantities { tpp: c.tpp, dram_bw: dram_bw_of(spec), ..Default::default() };
     for o in &at.review_overlays {
         // the zone is about 3A090.a/.b commodities (TPP, DRAM bandwidth): not
         // shown for HBM stacks or for items classified at another level
@@ -1307,8 +1335,11 @@ fn overlays(at: &RulesAt, c: &mut Classification, spec: &ChipSpec) {
 fn dram_bw_of(spec: &ChipSpec) -> Option<Decimal> {
     match &spec.kind {
         ItemKind::System { parts } => {
-            // per contained IC: the overlay is about the chip's bandwidth
-            parts.iter().filter_map(|p| p.spec.dram_bw_gbs).max()
+            // per contained IC: the overlay is about the chip's bandwidth; a
+            // part without one leaves the zone undetermined rather than
+            // borrowing another part's figure
+            let bws: Option<Vec<Decimal>> = parts.iter().map(|p| dram_bw_of(&p.spec)).collect();
+            bws.and_then(|v| v.into_iter().max())
         }
         _ => spec.dram_bw_gbs,
     }

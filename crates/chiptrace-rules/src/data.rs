@@ -38,7 +38,9 @@ pub enum Evidence {
 }
 
 impl Evidence {
-    /// Only verbatim text counts as verified; everything else is flagged.
+    /// Verbatim text (V) and derivations kept in code and tests (D) count as
+    /// verified; secondary (S) and recalled (R) statements mark an output
+    /// `unverified`.
     pub fn verified(self) -> bool {
         matches!(self, Evidence::V | Evidence::D)
     }
@@ -315,6 +317,10 @@ pub struct ReviewPolicy {
     /// The destination must not be in this set.
     #[serde(default)]
     pub outside: Option<CountrySet>,
+    /// The row does not apply when an end user / ultimate consignee is
+    /// headquartered (or parented) in this set.
+    #[serde(default)]
+    pub unless_hq: Option<CountrySet>,
     pub text: String,
     #[serde(default)]
     pub disputed: Option<Disputed>,
@@ -357,8 +363,12 @@ pub struct Exception {
     pub notification_days: Option<u32>,
     #[serde(default)]
     pub aes_code: Option<String>,
+    /// A flag an end user or ultimate consignee must carry.
     #[serde(default)]
     pub requires_party_flag: Option<String>,
+    /// Conditions to meet when the exception is used (shown when available).
+    #[serde(default)]
+    pub conditions: Vec<String>,
     #[serde(default = "yes")]
     pub enforced: bool,
     #[serde(default)]
@@ -443,9 +453,6 @@ pub struct ReviewOverlay {
     pub transaction_types: Vec<TxType>,
     pub levels: Vec<Level>,
     pub zone: Vec<Condition>,
-    /// Not for D:5/Macau-HQ entities located outside China/Macau.
-    #[serde(default)]
-    pub not_for_hq_outside: bool,
     pub conditions: Vec<String>,
     #[serde(default)]
     pub dram_bw_note: Option<String>,
@@ -470,6 +477,9 @@ pub struct TariffBand {
 pub struct Notice {
     pub id: String,
     pub text: String,
+    /// Show the notice beside these rows (ids) when they match.
+    #[serde(default, rename = "with")]
+    pub with_rows: Vec<String>,
     pub citation: String,
     pub evidence: Evidence,
 }
@@ -638,6 +648,12 @@ impl RuleSet {
                     toml::from_str(c).map_err(|e| Error::rule(p, e.to_string()))?;
                 for l in &lf.letter {
                     check_cite(p, &format!("letter {}", l.id), &l.citation)?;
+                    for set in [&l.destinations, &l.hq].into_iter().flatten() {
+                        check_set(p, &l.id, set, &groups)?;
+                    }
+                    if l.items.is_empty() {
+                        return Err(Error::rule(p, format!("letter {}: no items", l.id)));
+                    }
                 }
                 lf.letter
             }
@@ -839,6 +855,7 @@ fn validate_version(file: &str, vf: &VersionFile, groups: &CountryGroups) -> Res
         sets.extend(x.destinations.iter().map(|s| (x.id.as_str(), s)));
         sets.extend(x.hq.iter().map(|s| (x.id.as_str(), s)));
         sets.extend(x.outside.iter().map(|s| (x.id.as_str(), s)));
+        sets.extend(x.unless_hq.iter().map(|s| (x.id.as_str(), s)));
     }
     for x in &vf.exception {
         check_cite(file, &x.id, &x.citation)?;
@@ -874,18 +891,46 @@ fn validate_version(file: &str, vf: &VersionFile, groups: &CountryGroups) -> Res
         check_cite(file, &x.id, &x.citation)?;
     }
     for (id, s) in sets {
-        for g in s.groups.iter().chain(&s.except_groups) {
-            if !groups.has_group(g) {
-                return Err(Error::rule(file, format!("{id}: unknown country group {g:?}")));
-            }
-        }
-        for c in s.countries.iter().chain(&s.except_countries) {
+        check_set(file, id, s, groups)?;
+    }
+    for o in &vf.review_overlay {
+        for c in &o.ship_from {
             if c.len() != 2 || !c.chars().all(|ch| ch.is_ascii_uppercase()) {
                 return Err(Error::rule(
                     file,
-                    format!("{id}: country {c:?} is not an ISO alpha-2 code"),
+                    format!("{}: ship_from {c:?} is not an ISO alpha-2 code", o.id),
                 ));
             }
+        }
+        for c in &o.zone {
+            check_condition(file, &o.id, c)?;
+        }
+    }
+    for b in &vf.tariff_band {
+        for c in &b.bounds {
+            check_condition(file, &b.id, c)?;
+        }
+    }
+    for e in &vf.exception {
+        if let Some(c) = &e.item_condition {
+            check_condition(file, &e.id, c)?;
+        }
+    }
+    Ok(())
+}
+
+fn check_set(file: &str, id: &str, s: &CountrySet, groups: &CountryGroups) -> Result<()> {
+    for g in s.groups.iter().chain(&s.except_groups) {
+        if !groups.has_group(g) {
+            return Err(Error::rule(file, format!("{id}: unknown country group {g:?}")));
+        }
+    }
+    for c in s.countries.iter().chain(&s.except_countries) {
+        if c.len() != 2 || !c.chars().all(|ch| ch.is_ascii_uppercase()) {
+            return Err(Error::rule(
+                file,
+                format!("{id}: country {c:?} is not an ISO alpha-2 code"),
+            ));
         }
     }
     Ok(())

@@ -22,7 +22,8 @@ mod spec;
 
 pub use catalog::{Catalog, CatalogEntry, CatalogKind, lookup_key};
 pub use classify::{
-    Branch, Classification, Outcome, Overlay, PartSummary, Step, TppTerm, classify, classify_all,
+    Branch, Classification, Outcome, Overlay, PartSummary, Quantities, Step, TppTerm, classify,
+    classify_all, evaluate_condition, opt_num,
 };
 pub use countries::{CountryGroups, normalize_country};
 pub use data::{

@@ -190,17 +190,69 @@ impl ChipSpec {
     /// Parse the documented JSON spec format. `resolve` turns a catalog chip
     /// name into a spec (for `contains` entries of systems).
     pub fn from_json(text: &str, resolve: &dyn Fn(&str) -> Result<ChipSpec>) -> Result<ChipSpec> {
-        let obj: BTreeMap<String, Box<RawValue>> = serde_json::from_str(text).map_err(|e| {
+        let obj: Obj = serde_json::from_str(text).map_err(|e| {
             Error::field(
                 "spec",
                 format!("malformed JSON at line {} column {}: {e}", e.line(), e.column()),
             )
         })?;
-        parse_obj("", &obj, resolve, 0)
+        parse_obj("", &obj.0, resolve, 0)
     }
 }
 
-const MAX_DEPTH: u32 = 4;
+/// Systems may contain systems (a rack of servers) to this depth.
+const MAX_DEPTH: u32 = 3;
+
+/// A JSON object whose values stay raw (exact numbers), rejecting duplicate
+/// keys: serde_json would otherwise keep the last one silently, and
+/// `{"fp16": 400, "fp16": 10}` must not quietly classify as 10.
+struct Obj(BTreeMap<String, Box<RawValue>>);
+
+impl std::ops::Deref for Obj {
+    type Target = BTreeMap<String, Box<RawValue>>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl<'de> Deserialize<'de> for Obj {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Obj, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Obj;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut m: A,
+            ) -> std::result::Result<Obj, A::Error> {
+                let mut out = BTreeMap::new();
+                while let Some(k) = m.next_key::<String>()? {
+                    let v: Box<RawValue> = m.next_value()?;
+                    if out.contains_key(&k) {
+                        return Err(serde::de::Error::custom(format!("duplicate field {k:?}")));
+                    }
+                    out.insert(k, v);
+                }
+                Ok(Obj(out))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+fn only_keys(prefix: &str, o: &Obj, allowed: &[&str]) -> Result<()> {
+    for k in o.0.keys() {
+        if !allowed.contains(&k.as_str()) {
+            return Err(Error::field(
+                format!("{prefix}{k}"),
+                format!("unknown field (expected one of: {})", allowed.join(", ")),
+            ));
+        }
+    }
+    Ok(())
+}
 const MAX_PARTS: usize = 1024;
 const MAX_UNITS: usize = 64;
 
@@ -318,18 +370,18 @@ fn parse_obj(
         spec.dense = dense_map(&f("dense_tops"), d)?;
     }
     if let Some(u) = obj.get("units") {
-        let arr: Vec<BTreeMap<String, Box<RawValue>>> =
-            serde_json::from_str(u.get()).map_err(|e| {
-                Error::field(
-                    f("units"),
-                    format!("expected a list of {{\"name\", \"dense_tops\"}}: {e}"),
-                )
-            })?;
+        let arr: Vec<Obj> = serde_json::from_str(u.get()).map_err(|e| {
+            Error::field(
+                f("units"),
+                format!("expected a list of {{\"name\", \"dense_tops\"}}: {e}"),
+            )
+        })?;
         if arr.len() > MAX_UNITS {
             return Err(Error::field(f("units"), format!("at most {MAX_UNITS} processing units")));
         }
         for (i, uo) in arr.iter().enumerate() {
             let uf = format!("{}units[{i}].", prefix);
+            only_keys(&uf, uo, &["name", "dense_tops"])?;
             let uname = match uo.get("name") {
                 Some(v) => string(&format!("{uf}name"), v)?.unwrap_or_default(),
                 None => format!("unit {}", i + 1),
@@ -376,13 +428,12 @@ fn parse_obj(
             let c = obj.get("contains").ok_or_else(|| {
                 Error::field(f("contains"), "missing: a system lists the ICs it contains")
             })?;
-            let arr: Vec<BTreeMap<String, Box<RawValue>>> =
-                serde_json::from_str(c.get()).map_err(|e| {
-                    Error::field(
-                        f("contains"),
-                        format!("expected a list of {{\"chip\" or \"spec\", \"count\"}}: {e}"),
-                    )
-                })?;
+            let arr: Vec<Obj> = serde_json::from_str(c.get()).map_err(|e| {
+                Error::field(
+                    f("contains"),
+                    format!("expected a list of {{\"chip\" or \"spec\", \"count\"}}: {e}"),
+                )
+            })?;
             if arr.is_empty() || arr.len() > MAX_PARTS {
                 return Err(Error::field(
                     f("contains"),
@@ -392,6 +443,7 @@ fn parse_obj(
             let mut parts = Vec::new();
             for (i, p) in arr.iter().enumerate() {
                 let pf = format!("{prefix}contains[{i}].");
+                only_keys(&pf, p, &["chip", "spec", "count"])?;
                 let count = match p.get("count") {
                     Some(v) => {
                         let n = number(&format!("{pf}count"), v)?;
@@ -416,14 +468,10 @@ fn parse_obj(
                             .map_err(|e| Error::field(format!("{pf}chip"), e.to_string()))?
                     }
                     (None, Some(s)) => {
-                        let so: BTreeMap<String, Box<RawValue>> = serde_json::from_str(s.get())
-                            .map_err(|e| {
-                                Error::field(
-                                    format!("{pf}spec"),
-                                    format!("expected an object: {e}"),
-                                )
-                            })?;
-                        parse_obj(&format!("{pf}spec."), &so, resolve, depth + 1)?
+                        let so: Obj = serde_json::from_str(s.get()).map_err(|e| {
+                            Error::field(format!("{pf}spec"), format!("expected an object: {e}"))
+                        })?;
+                        parse_obj(&format!("{pf}spec."), &so.0, resolve, depth + 1)?
                     }
                     _ => {
                         return Err(Error::field(
@@ -447,19 +495,24 @@ fn parse_obj(
 }
 
 fn dense_map(field: &str, v: &RawValue) -> Result<BTreeMap<Precision, Decimal>> {
-    let m: BTreeMap<String, Box<RawValue>> = serde_json::from_str(v.get()).map_err(|e| {
+    let m: Obj = serde_json::from_str(v.get()).map_err(|e| {
         Error::field(field, format!("expected an object of precision: number ({e})"))
     })?;
     let mut out = BTreeMap::new();
-    for (k, v) in m {
+    for (k, v) in m.0 {
         let p = Precision::parse(&k.to_ascii_lowercase()).ok_or_else(|| {
             Error::field(
                 format!("{field}.{k}"),
                 "unknown precision (expected fp64, fp32, tf32, fp16, bf16, fp8, int8, fp6, fp4, int4)",
             )
         })?;
-        if let Some(n) = opt_number(&format!("{field}.{k}"), Some(&*v))? {
-            out.insert(p, n);
+        if let Some(n) = opt_number(&format!("{field}.{k}"), Some(&*v))?
+            && out.insert(p, n).is_some()
+        {
+            return Err(Error::field(
+                format!("{field}.{k}"),
+                "given twice (precision names are case-insensitive)",
+            ));
         }
     }
     Ok(out)
@@ -591,6 +644,12 @@ mod tests {
                 "die_area_mm2",
             ),
             (r#"{"name":"x","dense_tops":{"fp16":1.0000000001}}"#, "dense_tops.fp16"),
+            (r#"{"name":"x","dense_tops":{"fp16":400,"FP16":10}}"#, "dense_tops."),
+            (
+                r#"{"name":"x","kind":"system","contains":[{"chip":"a","cuont":8}]}"#,
+                "contains[0].cuont",
+            ),
+            (r#"{"name":"x","units":[{"name":"npu","dense":{"fp16":1}}]}"#, "units[0].dense"),
         ];
         for (json, field) in cases {
             let e = ChipSpec::from_json(json, &no_resolve).unwrap_err();
