@@ -325,3 +325,23 @@ fn deciding_on_a_date_before_the_first_rule_is_an_error_not_a_panic() {
     let e = r.expect_err("no rule version is in force on 2020-01-01");
     assert!(e.to_string().contains("2020-01-01"), "the error should name the date: {e}");
 }
+
+#[test]
+fn blank_base_eccn_is_ignored_and_bad_ones_are_named() {
+    let mut doc = base();
+    doc["items"][0]["base_eccn"] = json!("  ");
+    let tx = parse(&doc.to_string()).expect("a blank base ECCN means none");
+    let rules = RuleSet::embedded().expect("rules");
+    let d = decide(&rules, &tx, parse_date("d", "2024-06-03").expect("date")).expect("decides");
+    assert_eq!(d.items[0].eccn.as_deref(), Some("3A090.a"));
+    doc["items"][0]["base_eccn"] = json!("4A0");
+    rejected_at(&doc, "items[0].base_eccn");
+}
+
+#[test]
+fn duplicate_keys_in_an_inline_spec_are_rejected() {
+    let text = r#"{"type":"export","destination":"CN","items":[{"spec":{"name":"x","dense_tops":{"fp16":400,"fp16":10}}}]}"#;
+    let msg = parse(text).expect_err("duplicate precision must be rejected");
+    assert!(msg.starts_with("items[0].spec"), "{msg}");
+    assert!(msg.contains("duplicate"), "{msg}");
+}
