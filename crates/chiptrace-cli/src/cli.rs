@@ -42,6 +42,128 @@ pub(crate) enum Command {
     Classify(ClassifyArgs),
     /// Decide whether a transaction needs a licence, with exceptions, review policy and citations.
     Decide(DecideArgs),
+    /// Monitored parties in the store (customers, consignees, end users).
+    Parties(PartiesArgs),
+    /// Screen the monitored parties against the lists in the store; only
+    /// what can have changed since the last run is screened again.
+    Rescreen(RescreenArgs),
+    /// List alerts from the store.
+    Alerts(AlertsArgs),
+    /// Record a review disposition on an alert.
+    Review(ReviewArgs),
+    /// Verify or export the tamper-evident audit log.
+    Audit(AuditArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct PartiesArgs {
+    #[command(subcommand)]
+    pub command: PartiesCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum PartiesCommand {
+    /// Import parties to monitor from a CSV (columns id,name and optional schema,country,address,dob).
+    Import(PartiesImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct PartiesImportArgs {
+    /// Parties CSV.
+    pub file: PathBuf,
+    /// Make any bad row fatal (nothing is imported).
+    #[arg(long)]
+    pub strict: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct RescreenArgs {
+    /// Screen every party against every entry, not only what changed.
+    #[arg(long)]
+    pub full: bool,
+    /// Minimum score of an alert (default 0.80).
+    #[arg(long)]
+    pub threshold: Option<f64>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct AlertsArgs {
+    /// Only alerts with this status: open, true_match, false_positive, escalated, closed.
+    #[arg(long)]
+    pub status: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ReviewArgs {
+    /// The alert id (from `chiptrace alerts`).
+    pub alert_id: i64,
+    /// true_match, false_positive or escalated.
+    #[arg(long)]
+    pub disposition: String,
+    /// Why (kept in the record and the audit log).
+    #[arg(long)]
+    pub reason: String,
+    /// Who reviewed.
+    #[arg(long)]
+    pub reviewer: String,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct AuditArgs {
+    #[command(subcommand)]
+    pub command: AuditCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum AuditCommand {
+    /// Check the hash chain, the signed checkpoints and every record against its event (exit 1 if anything is wrong).
+    Verify(AuditVerifyArgs),
+    /// Export the events with the verification material (what an examiner receives).
+    Export(AuditExportArgs),
+    /// Print the audit public key (hex) and its file.
+    PublicKey,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct AuditVerifyArgs {
+    /// Public key file to trust (default: the store's own key file).
+    #[arg(long)]
+    pub public_key: Option<PathBuf>,
+    /// Verify an exported JSONL file instead of the store (needs --public-key).
+    #[arg(long, requires = "public_key")]
+    pub export: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// Audit export formats.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub(crate) enum AuditFormat {
+    Jsonl,
+    Csv,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct AuditExportArgs {
+    /// jsonl (events, checkpoints, verification in one file) or csv (events; verification material in OUTPUT.verification.json).
+    #[arg(long, value_enum, default_value_t = AuditFormat::Jsonl)]
+    pub format: AuditFormat,
+    /// First day (YYYY-MM-DD, inclusive).
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Last day (YYYY-MM-DD, inclusive).
+    #[arg(long)]
+    pub to: Option<String>,
+    /// Output file (default: standard output; required for csv).
+    #[arg(long)]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -187,7 +309,9 @@ pub(crate) struct ListsArgs {
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum ListsCommand {
-    /// Load list files and report entries per list, formats and bad rows.
+    /// Load list files and report entries per list, formats and bad rows;
+    /// with a data directory in use, record them as a new list version and
+    /// re-screen the monitored parties.
     Import(ListsImportArgs),
     /// Download the official current list files into the data directory.
     Update(ListsUpdateArgs),

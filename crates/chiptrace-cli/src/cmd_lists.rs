@@ -14,7 +14,7 @@ use crate::input::data_dir;
 
 pub(crate) fn lists(g: &Global, a: ListsArgs) -> anyhow::Result<ExitCode> {
     match a.command {
-        ListsCommand::Import(x) => import(x),
+        ListsCommand::Import(x) => import(g, x),
         ListsCommand::Update(x) => update(g, x),
         ListsCommand::Status => status(g),
         ListsCommand::Activate(x) => {
@@ -28,7 +28,7 @@ pub(crate) fn lists(g: &Global, a: ListsArgs) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn import(a: ListsImportArgs) -> anyhow::Result<ExitCode> {
+fn import(g: &Global, a: ListsImportArgs) -> anyhow::Result<ExitCode> {
     let mapping =
         a.mapping.as_deref().map(CustomCsvMapping::parse_spec).transpose().context("--mapping")?;
     let opts = LoadOptions { strict: a.strict, mapping, ..LoadOptions::default() };
@@ -66,6 +66,41 @@ fn import(a: ListsImportArgs) -> anyhow::Result<ExitCode> {
     writeln!(out, "\ntotal: {} entries, {} bad rows", report.entries.len(), report.bad_rows.len())?;
     for b in report.bad_rows.iter().take(a.show_bad) {
         writeln!(out, "bad row: {b}")?;
+    }
+    // With a data directory in use: record the files as a new list version
+    // and re-screen the monitored parties (docs/store.md).
+    if let Some(mut store) = crate::cmd_store::in_use(g)? {
+        let files: Vec<serde_json::Value> = report
+            .files
+            .iter()
+            .map(|f| {
+                serde_json::json!({
+                    "path": f.path.display().to_string(), "format": f.format.as_str(),
+                    "sha256": f.sha256, "entries": f.entries, "bad_rows": f.bad_rows,
+                })
+            })
+            .collect();
+        let label = a.paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(" ");
+        let diff =
+            store.import_list_version(&label, serde_json::Value::Array(files), &report.entries)?;
+        crate::cmd_store::committed(&format!("list version {}", diff.version_id));
+        writeln!(
+            out,
+            "\nrecorded as list version {} in {}: {} entries ({} added, {} changed, {} removed, {} unchanged)",
+            diff.version_id,
+            store.dir().display(),
+            diff.entries,
+            diff.added,
+            diff.changed,
+            diff.removed,
+            diff.unchanged
+        )?;
+        if store.party_count()? > 0 {
+            drop(out);
+            let s = store.rescreen(chiptrace_screen::DEFAULT_THRESHOLD, false)?;
+            crate::cmd_store::committed(&format!("screening run {}", s.run.run_id));
+            crate::cmd_store::print_delta(&store, &s, crate::cli::Format::Table)?;
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

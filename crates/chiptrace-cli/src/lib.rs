@@ -9,6 +9,7 @@ mod cmd_demo;
 mod cmd_lists;
 mod cmd_rules;
 mod cmd_screen;
+mod cmd_store;
 mod input;
 
 use std::process::ExitCode;
@@ -26,6 +27,11 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Demo(args) => cmd_demo::demo(args),
         Command::Classify(args) => cmd_rules::classify(args),
         Command::Decide(args) => cmd_rules::decide(&global, args),
+        Command::Parties(args) => cmd_store::parties(&global, args),
+        Command::Rescreen(args) => cmd_store::rescreen(&global, args),
+        Command::Alerts(args) => cmd_store::alerts(&global, args),
+        Command::Review(args) => cmd_store::review(&global, args),
+        Command::Audit(args) => cmd_store::audit(&global, args),
         Command::Analyze(args) => {
             let ty = match args.schema.as_deref().map(input::parse_schema).transpose()? {
                 Some(chiptrace_lists::EntitySchema::Person) => chiptrace_text::NameType::Person,
