@@ -46,7 +46,7 @@ fn load() -> anyhow::Result<(RuleSet, Catalog)> {
     ))
 }
 
-pub(crate) fn classify(a: ClassifyArgs) -> anyhow::Result<ExitCode> {
+pub(crate) fn classify(g: &Global, a: ClassifyArgs) -> anyhow::Result<ExitCode> {
     let (rules, catalog) = load()?;
     let date = date_arg(a.date.as_deref())?.unwrap_or_else(today);
     let mut out = std::io::stdout().lock();
@@ -84,6 +84,14 @@ pub(crate) fn classify(a: ClassifyArgs) -> anyhow::Result<ExitCode> {
         .iter()
         .map(|s| chiptrace_rules::classify(&rules, s, date))
         .collect::<Result<_, _>>()?;
+    if let Some(mut store) = crate::cmd_store::in_use(g)? {
+        for (s, c) in specs.iter().zip(&results) {
+            let input = serde_json::json!({"spec": s, "date": date.to_string()});
+            let output = serde_json::to_value(c)?;
+            let id = store.record_decision("classify", &c.item, &input, &output)?;
+            crate::cmd_store::committed(&format!("classification {id} ({})", c.item));
+        }
+    }
     match a.format {
         Format::Json => {
             if a.all {
@@ -215,6 +223,13 @@ pub(crate) fn decide(g: &Global, a: DecideArgs) -> anyhow::Result<ExitCode> {
     screen_parties(g, &a.source, &mut tx, a.threshold, &mut notes)?;
     let mut d: Decision = chiptrace_license::decide(&rules, &tx, date)?;
     d.warnings.extend(notes);
+    if let Some(mut store) = crate::cmd_store::in_use(g)? {
+        let raw: serde_json::Value = serde_json::from_str(&text).unwrap_or(serde_json::Value::Null);
+        let input = serde_json::json!({"transaction": raw, "date": date.to_string(), "screened": tx.parties});
+        let id =
+            store.record_decision("decide", &d.transaction, &input, &serde_json::to_value(&d)?)?;
+        crate::cmd_store::committed(&format!("decision {id} ({})", d.transaction));
+    }
     let mut out = std::io::stdout().lock();
     match a.format {
         Format::Json => {

@@ -51,10 +51,16 @@ pub(crate) fn screen(g: &Global, mut a: ScreenArgs) -> anyhow::Result<ExitCode> 
     }
     let t0 = Instant::now();
     let report = load_lists(g, &a.source)?;
+    let report_files: Vec<(String, String)> =
+        report.files.iter().map(|f| (f.path.display().to_string(), f.sha256.clone())).collect();
     let index = Index::build(report.entries);
     let build = t0.elapsed();
+    let mut record = Vec::new();
+    let mut screened = 1u64;
     let any_hit = if let (Some(input), Some(output)) = (&a.input, &a.output) {
-        batch(&index, input, output, &opts, a.source.strict, build)?
+        let (any, n) = batch(&index, input, output, &opts, a.source.strict, build, &mut record)?;
+        screened = n;
+        any
     } else {
         let name = a.name.clone().unwrap_or_default();
         let q = Query {
@@ -67,8 +73,34 @@ pub(crate) fn screen(g: &Global, mut a: ScreenArgs) -> anyhow::Result<ExitCode> 
         };
         let hits = index.screen(&q, &opts);
         print_hits(&index, &q, &hits, a.format)?;
+        for h in &hits {
+            let e = &index.entries()[h.entry];
+            record.push((
+                q.name.clone(),
+                format!("{}/{}", e.list, e.id),
+                h.score,
+                h.matched_name.clone(),
+            ));
+        }
         !hits.is_empty()
     };
+    // with a data directory in use, the run and its hits are recorded
+    if let Some(mut store) = crate::cmd_store::in_use(g)? {
+        let files: Vec<serde_json::Value> = report_files
+            .iter()
+            .map(|(p, sha)| serde_json::json!({"path": p, "sha256": sha}))
+            .collect();
+        let run = store.record_adhoc_screen(
+            screened,
+            opts.threshold,
+            serde_json::Value::Array(files),
+            &record,
+        )?;
+        crate::cmd_store::committed(&format!(
+            "screening run {run} recorded in {}",
+            store.dir().display()
+        ));
+    }
     Ok(if any_hit && a.fail_on_hit { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
@@ -170,7 +202,8 @@ fn batch(
     opts: &ScreenOptions,
     strict: bool,
     build: std::time::Duration,
-) -> anyhow::Result<bool> {
+    record: &mut Vec<(String, String, f64, String)>,
+) -> anyhow::Result<(bool, u64)> {
     let (queries, bad) = read_queries(input, strict, true)?;
     for b in bad.iter().take(10) {
         eprintln!("chiptrace: warning: skipped {}", b.message);
@@ -215,6 +248,12 @@ fn batch(
                     &expl,
                 ])?;
                 hits_total += 1;
+                record.push((
+                    q.id.clone(),
+                    format!("{}/{}", e.list, e.id),
+                    h.score,
+                    h.matched_name.clone(),
+                ));
             }
         }
         pb.inc(chunk.len() as u64);
@@ -237,7 +276,7 @@ fn batch(
     );
     // A party that could not be screened cannot be cleared either: for
     // --fail-on-hit it counts like a hit.
-    Ok(hits_total > 0 || !bad.is_empty())
+    Ok((hits_total > 0 || !bad.is_empty(), queries.len() as u64))
 }
 
 pub(crate) fn score_pairs(a: ScorePairsArgs) -> anyhow::Result<ExitCode> {

@@ -174,11 +174,7 @@ pub(crate) fn alerts(g: &Global, a: AlertsArgs) -> anyhow::Result<ExitCode> {
             writeln!(out)?;
         }
         Format::Table => {
-            writeln!(
-                out,
-                "{:>5}  {:<15} {:>6}  {:<34} {}",
-                "id", "status", "score", "party", "entry"
-            )?;
+            writeln!(out, "{:>5}  {:<15} {:>6}  {:<34} entry", "id", "status", "score", "party")?;
             for x in &list {
                 writeln!(
                     out,

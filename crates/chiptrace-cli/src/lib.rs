@@ -25,7 +25,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::ScorePairs(args) => cmd_screen::score_pairs(args),
         Command::Lists(args) => cmd_lists::lists(&global, args),
         Command::Demo(args) => cmd_demo::demo(args),
-        Command::Classify(args) => cmd_rules::classify(args),
+        Command::Classify(args) => cmd_rules::classify(&global, args),
         Command::Decide(args) => cmd_rules::decide(&global, args),
         Command::Parties(args) => cmd_store::parties(&global, args),
         Command::Rescreen(args) => cmd_store::rescreen(&global, args),

@@ -284,10 +284,8 @@ pub(crate) fn verify(
         for id in &ids {
             let current = hasher(conn, id)?;
             match (latest.get(&(table.to_string(), id.clone())), current) {
-                (Some((seq, rh)), Some(v)) => {
-                    if record_hash(&v) != *rh {
-                        problems.push((*seq, format!("event {seq} describes {table}/{id}, but the record no longer matches it (changed outside chiptrace)")));
-                    }
+                (Some((seq, rh)), Some(v)) if record_hash(&v) != *rh => {
+                    problems.push((*seq, format!("event {seq} describes {table}/{id}, but the record no longer matches it (changed outside chiptrace)")));
                 }
                 (None, Some(_)) => problems.push((
                     i64::MAX,

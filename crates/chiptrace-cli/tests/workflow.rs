@@ -1,0 +1,241 @@
+//! The system-of-record workflow end to end through the real binary:
+//! import lists → import parties → screen → review a false positive →
+//! import a newer list version → re-screen → see only the real delta →
+//! a changed party re-opens its cleared alert → audit verify → export →
+//! the examiner verifies the export with the public key.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn demo_list() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("demo/demo_entity_list.json")
+}
+
+struct Env {
+    dir: tempfile::TempDir,
+}
+
+impl Env {
+    fn new() -> Env {
+        Env { dir: tempfile::tempdir().expect("tempdir") }
+    }
+    fn data(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+    fn file(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+    fn run(&self, args: &[&str]) -> (String, String) {
+        let out = Command::cargo_bin("chiptrace")
+            .expect("binary")
+            .env_remove("CHIPTRACE_DATA_DIR")
+            .env("CHIPTRACE_ACTOR", "workflow-test")
+            .arg("--data-dir")
+            .arg(self.data())
+            .args(args)
+            .assert()
+            .success()
+            .get_output()
+            .clone();
+        (
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+    fn alerts(&self) -> Vec<Value> {
+        let (out, _) = self.run(&["alerts", "--format", "json"]);
+        serde_json::from_str::<Value>(&out).expect("alerts json").as_array().expect("array").clone()
+    }
+}
+
+fn alert_for<'a>(alerts: &'a [Value], party: &str) -> Vec<&'a Value> {
+    alerts.iter().filter(|a| a["party"]["id"] == party).collect()
+}
+
+fn write_parties(path: &Path, extra: &[&str]) {
+    let src = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("demo/demo_parties.csv"),
+    )
+    .expect("demo parties");
+    let mut rdr = csv::Reader::from_reader(src.as_bytes());
+    let mut w = csv::Writer::from_path(path).expect("parties csv");
+    w.write_record(["id", "name", "schema", "country", "address", "dob"]).expect("header");
+    for r in rdr.records() {
+        let r = r.expect("row");
+        w.write_record([&r[0], &r[1], &r[2], &r[3], &r[4], ""]).expect("row");
+    }
+    for line in extra {
+        let f: Vec<&str> = line.split('|').collect();
+        w.write_record(&f).expect("extra");
+    }
+    w.flush().expect("flush");
+}
+
+/// Version 2: Kestrel removed, an alias added to Oasis Gate, a German entry added.
+fn write_list_v2(path: &Path) {
+    let v: Value =
+        serde_json::from_str(&std::fs::read_to_string(demo_list()).expect("list")).expect("json");
+    let mut v2 = v.clone();
+    let ents = v2["entities"].as_array_mut().expect("entities");
+    ents.retain(|e| !e["name"].as_str().unwrap_or("").starts_with("Kestrel"));
+    for e in ents.iter_mut() {
+        if e["name"].as_str().unwrap_or("").starts_with("Oasis") {
+            e["aliases"].as_array_mut().expect("aliases").push(Value::from("Oasis Gate Trading"));
+        }
+    }
+    ents.push(serde_json::json!({
+        "name": "Nordlicht Halbleiter Handels GmbH", "aliases": [], "country": "Germany",
+        "address": "Demo Strasse 1, Hamburg, Germany.", "status": null, "effective_date": "2026-11-01",
+        "federal_register": "91 FR 99999 (demo)", "notes": "For all items subject to the EAR. (demo)"
+    }));
+    v2["count"] = Value::from(ents.len());
+    std::fs::write(path, serde_json::to_string_pretty(&v2).expect("ser")).expect("write v2");
+}
+
+#[test]
+fn import_screen_review_update_rescreen_verify_export() {
+    let env = Env::new();
+    let parties = env.file("parties.csv");
+    write_parties(&parties, &["P900|Nordlicht Halbleiter Handel GmbH|Company|DE||"]);
+    let list_v1 = demo_list();
+    let list_v2 = env.file("list_v2.json");
+    write_list_v2(&list_v2);
+
+    // 1. lists, 2. parties, 3. screen
+    let (out, err) = env.run(&["lists", "import", list_v1.to_str().expect("path")]);
+    assert!(out.contains("recorded as list version 1"), "{out}");
+    assert!(err.contains("committed: list version 1"), "{err}");
+    let (out, _) = env.run(&["parties", "import", parties.to_str().expect("path")]);
+    assert!(out.contains("17 added"), "{out}");
+    let (out, err) = env.run(&["rescreen"]);
+    assert!(err.contains("committed: screening run 1"), "{err}");
+    assert!(out.contains("17 parties screened in full"), "{out}");
+    let alerts = env.alerts();
+    assert!(alerts.len() >= 8, "{alerts:?}");
+    for a in &alerts {
+        for k in ["id", "party", "entry", "score", "status"] {
+            assert!(a.get(k).is_some(), "alert lacks {k}: {a}");
+        }
+        assert_eq!(a["status"], "open");
+    }
+    // the Cyrillic transcription of the UAE company is a potential hit we clear
+    let aurora = alert_for(&alerts, "P015");
+    assert_eq!(aurora.len(), 1, "{alerts:?}");
+    let fp_id = aurora[0]["id"].as_i64().expect("id");
+    assert!(alert_for(&alerts, "P900").is_empty(), "no German entry yet");
+    let kestrel: Vec<i64> = alerts
+        .iter()
+        .filter(|a| a["entry"]["name"].as_str().unwrap_or("").starts_with("Kestrel"))
+        .map(|a| a["id"].as_i64().expect("id"))
+        .collect();
+    assert_eq!(kestrel.len(), 2, "P004 and P016 hit Kestrel");
+
+    // 4. review
+    let (out, err) = env.run(&[
+        "review",
+        &fp_id.to_string(),
+        "--disposition",
+        "false_positive",
+        "--reason",
+        "Different company (Almaty, KZ registry extract on file)",
+        "--reviewer",
+        "A. Analyst",
+    ]);
+    assert!(out.contains("false_positive"), "{out}");
+    assert!(err.contains(&format!("committed: review alert {fp_id} false_positive")), "{err}");
+
+    // 5. newer list version -> 6. re-screen happens on import -> 7. only the delta
+    let (out, _) = env.run(&["lists", "import", list_v2.to_str().expect("path")]);
+    assert!(out.contains("1 added, 1 changed, 1 removed"), "{out}");
+    assert!(out.contains("0 parties screened in full, 17 against 2 new/changed entries"), "{out}");
+    assert!(out.contains("delta: 1 new, 0 re-opened, 2 gone"), "{out}");
+    let alerts = env.alerts();
+    let p900 = alert_for(&alerts, "P900");
+    assert_eq!(p900.len(), 1, "the new German entry hits P900");
+    assert_eq!(p900[0]["status"], "open");
+    for id in &kestrel {
+        let a = alerts.iter().find(|a| a["id"] == *id).expect("kestrel alert kept");
+        assert_eq!(a["status"], "closed", "{a}");
+        assert!(a["note"].as_str().unwrap_or("").contains("removed"), "{a}");
+    }
+    let cleared = alerts.iter().find(|a| a["id"] == fp_id).expect("fp alert");
+    assert_eq!(cleared["status"], "false_positive", "a cleared alert stays cleared: {cleared}");
+
+    // an unchanged re-screen does no work and changes nothing
+    let (out, _) = env.run(&["rescreen"]);
+    assert!(out.contains("17 skipped"), "{out}");
+    assert!(out.contains("delta: 0 new, 0 re-opened, 0 gone"), "{out}");
+
+    // the cleared party's screened data changes: the alert comes back, saying why
+    let parties2 = env.file("parties2.csv");
+    std::fs::write(&parties2, "id,name,schema,country,address,dob\nP015,Аврора Нексус Системс,Company,AE,\"Office 12, Demo Tower, Dubai\",\n").expect("write");
+    let (out, _) = env.run(&["parties", "import", parties2.to_str().expect("path")]);
+    assert!(out.contains("1 updated"), "{out}");
+    let (out, _) = env.run(&["rescreen"]);
+    assert!(out.contains("1 re-opened"), "{out}");
+    let alerts = env.alerts();
+    let back = alerts.iter().find(|a| a["id"] == fp_id).expect("fp alert");
+    assert_eq!(back["status"], "open");
+    assert_eq!(back["reopened"], true);
+    assert!(back["note"].as_str().unwrap_or("").contains("party data changed"), "{back}");
+
+    // 8. verify, 9. export, and the examiner's check of the export
+    let (out, _) = env.run(&["audit", "verify", "--format", "json"]);
+    let report: Value = serde_json::from_str(&out).expect("verify json");
+    assert_eq!(report["ok"], true, "{report}");
+    assert!(report["events"].as_i64().expect("events") > 30);
+    assert_eq!(report["signed_through"], report["events"]);
+    let export = env.file("audit.jsonl");
+    env.run(&["audit", "export", "--format", "jsonl", "--output", export.to_str().expect("path")]);
+    let (pubkey, _) = env.run(&["audit", "public-key"]);
+    let key_file = env.file("examiner.pub");
+    std::fs::write(&key_file, pubkey.trim()).expect("key");
+    let (out, _) = env.run(&[
+        "audit",
+        "verify",
+        "--export",
+        export.to_str().expect("path"),
+        "--public-key",
+        key_file.to_str().expect("path"),
+    ]);
+    assert!(out.contains("audit log OK"), "{out}");
+    let text = std::fs::read_to_string(&export).expect("export");
+    let kinds: Vec<String> = text
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter_map(|v| v["event"]["kind"].as_str().map(String::from))
+        .collect();
+    for k in [
+        "store_created",
+        "list_version_imported",
+        "party_added",
+        "screening_run",
+        "alert_opened",
+        "disposition_recorded",
+        "alert_reviewed",
+        "alert_closed",
+        "party_updated",
+        "alert_reopened",
+    ] {
+        assert!(kinds.iter().any(|x| x == k), "no {k} event in the export");
+    }
+    assert!(text.lines().last().unwrap_or("").contains("\"verification\""));
+}
+
+#[test]
+fn classify_and_decide_are_recorded_when_a_data_dir_is_in_use() {
+    let env = Env::new();
+    let (_, err) =
+        env.run(&["classify", "--chip", "H100 SXM", "--date", "2024-01-01", "--format", "json"]);
+    assert!(err.contains("committed: classification 1"), "{err}");
+    let tx =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/examples/tx-rtx4090-china.json");
+    let (_, err) = env.run(&["decide", "--input", tx.to_str().expect("path"), "--format", "json"]);
+    assert!(err.contains("committed: decision 2"), "{err}");
+    let (out, _) = env.run(&["audit", "export"]);
+    assert!(out.contains("classify_recorded") && out.contains("decide_recorded"), "{out}");
+    let (out, _) = env.run(&["audit", "verify"]);
+    assert!(out.contains("audit log OK"), "{out}");
+}
