@@ -77,7 +77,7 @@ pub(crate) fn screen(g: &Global, mut a: ScreenArgs) -> anyhow::Result<ExitCode> 
             let e = &index.entries()[h.entry];
             record.push((
                 q.name.clone(),
-                format!("{}/{}", e.list, e.id),
+                chiptrace_store::entry_key(&e.list, &e.id),
                 h.score,
                 h.matched_name.clone(),
             ));
@@ -250,7 +250,7 @@ fn batch(
                 hits_total += 1;
                 record.push((
                     q.id.clone(),
-                    format!("{}/{}", e.list, e.id),
+                    chiptrace_store::entry_key(&e.list, &e.id),
                     h.score,
                     h.matched_name.clone(),
                 ));

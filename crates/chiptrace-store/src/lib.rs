@@ -37,3 +37,10 @@ pub use store::{
 pub const DB_FILE: &str = "chiptrace.db";
 /// Schema version this build writes (see `schema.rs`).
 pub const SCHEMA_VERSION: i64 = 1;
+
+/// Stable key of a list entry across list versions: the entry id when it
+/// already names its list (deterministic ids, `docs/lists.md`), else
+/// `list/id`.
+pub fn entry_key(list: &str, id: &str) -> String {
+    if id.starts_with(list) { id.to_string() } else { format!("{list}/{id}") }
+}

@@ -193,7 +193,7 @@ fn now() -> String {
 }
 
 fn entry_key(e: &ListEntry) -> String {
-    format!("{}/{}", e.list, e.id)
+    crate::entry_key(&e.list, &e.id)
 }
 
 /// Fingerprint of the entry data matching reads (names, countries, schema,
