@@ -232,10 +232,8 @@ pub(crate) fn audit(g: &Global, a: AuditArgs) -> anyhow::Result<ExitCode> {
                 chiptrace_store::verify_export(&text, &key)?
             } else {
                 let dir = data_dir(g);
-                if !dir.join(chiptrace_store::DB_FILE).exists() {
-                    bail!("no store in {} (nothing to verify)", dir.display());
-                }
-                let store = open(g)?;
+                let store = Store::open_existing(&dir)
+                    .with_context(|| format!("opening the store in {}", dir.display()))?;
                 store.verify(v.public_key.as_deref())?
             };
             let mut out = std::io::stdout().lock();
@@ -274,7 +272,9 @@ pub(crate) fn audit(g: &Global, a: AuditArgs) -> anyhow::Result<ExitCode> {
                     chiptrace_rules::parse_date(flag, d)?;
                 }
             }
-            let store = open(g)?;
+            let dir = data_dir(g);
+            let store = Store::open_existing(&dir)
+                .with_context(|| format!("opening the store in {}", dir.display()))?;
             let format = match x.format {
                 AuditFormat::Jsonl => ExportFormat::Jsonl,
                 AuditFormat::Csv => ExportFormat::Csv,

@@ -60,6 +60,7 @@ struct Args {
     commit_events: usize,
     verify: bool,
     breakdown: bool,
+    verify_only: bool,
     seed: u64,
     added: usize,
     removed: usize,
@@ -75,7 +76,7 @@ fn usage() -> ! {
         "usage: bench_store [--parties N (1000000)] [--dir DIR (target/bench-store/N)] \
          [--all-lists | --lists PATH ...] [--threshold T (0.80)] [--batch N (all at once)] \
          [--append-events N (1000000)] [--commit-events N (2000)] [--no-verify] [--breakdown] \
-         [--seed S] [--added N (50)] [--removed N (20)] [--changed N (10)]"
+         [--verify-only (time verify on an existing --dir, with --breakdown)] [--seed S] [--added N (50)] [--removed N (20)] [--changed N (10)]"
     );
     std::process::exit(2)
 }
@@ -91,6 +92,7 @@ fn parse_args() -> Args {
         commit_events: 2_000,
         verify: true,
         breakdown: false,
+        verify_only: false,
         seed: 0x00c0_ffee,
         added: 50,
         removed: 20,
@@ -118,6 +120,7 @@ fn parse_args() -> Args {
             "--commit-events" => a.commit_events = num(val(&mut i)),
             "--no-verify" => a.verify = false,
             "--breakdown" => a.breakdown = true,
+            "--verify-only" => a.verify_only = true,
             "--seed" => a.seed = num(val(&mut i)),
             "--added" => a.added = num(val(&mut i)),
             "--removed" => a.removed = num(val(&mut i)),
@@ -157,6 +160,9 @@ impl Rng {
     }
     fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
         &xs[self.below(xs.len())]
+    }
+    fn word(&mut self, xs: &[&'static str]) -> &'static str {
+        xs[self.below(xs.len())]
     }
     fn chance(&mut self, per_mille: usize) -> bool {
         self.below(1000) < per_mille
@@ -228,7 +234,7 @@ fn phase_done(name: &str, d: Duration, extra: &str, dir: &Path) {
     overall_peak_mib();
     let (db, wal) = db_size_mib(dir);
     println!(
-        "  {name:<34} {:>9.2} s  {extra}   [phase peak RSS {:.0} MiB; db {:.0} MiB + wal {:.0} MiB]",
+        "  {name:<40} {:>9.2} s  {extra}   [phase peak RSS {:.0} MiB; db {:.0} MiB + wal {:.0} MiB]",
         secs(d),
         peak_rss_mib(),
         db,
@@ -240,10 +246,36 @@ fn phase_done(name: &str, d: Duration, extra: &str, dir: &Path) {
 // ------------------------------------------------------- synthetic parties
 
 const CITIES: &[&str] = &[
-    "Shenzhen", "Shanghai", "Beijing", "Hangzhou", "Suzhou", "Dubai", "Istanbul", "Moscow",
-    "Singapore", "Hong Kong", "Tianjin", "Wuhan", "Chengdu", "Taipei", "Seoul", "Almaty",
-    "Tashkent", "Yerevan", "Kuala Lumpur", "Bangalore", "Hamburg", "Rotterdam", "Milan", "Lyon",
-    "Austin", "Toronto", "Sao Paulo", "Monterrey", "Osaka", "Nagoya",
+    "Shenzhen",
+    "Shanghai",
+    "Beijing",
+    "Hangzhou",
+    "Suzhou",
+    "Dubai",
+    "Istanbul",
+    "Moscow",
+    "Singapore",
+    "Hong Kong",
+    "Tianjin",
+    "Wuhan",
+    "Chengdu",
+    "Taipei",
+    "Seoul",
+    "Almaty",
+    "Tashkent",
+    "Yerevan",
+    "Kuala Lumpur",
+    "Bangalore",
+    "Hamburg",
+    "Rotterdam",
+    "Milan",
+    "Lyon",
+    "Austin",
+    "Toronto",
+    "Sao Paulo",
+    "Monterrey",
+    "Osaka",
+    "Nagoya",
 ];
 const SYLLABLES: &[&str] = &[
     "ka", "ri", "to", "men", "zen", "lo", "vis", "tra", "no", "bel", "qua", "ar", "xin", "hua",
@@ -251,14 +283,53 @@ const SYLLABLES: &[&str] = &[
     "ro", "mi", "das", "ne", "kor", "fa", "lu", "sto",
 ];
 const SECTORS: &[&str] = &[
-    "Electronics", "Trading", "Logistics", "Semiconductor", "Materials", "Systems", "Industrial",
-    "Technology", "Components", "Precision", "Instruments", "Optics", "Machinery", "Energy",
-    "Microelectronics", "Devices", "Supply", "Import Export", "Engineering", "Solutions",
-    "Aviation", "Chemicals", "Software", "Networks", "Marine", "Automation", "Photonics",
+    "Electronics",
+    "Trading",
+    "Logistics",
+    "Semiconductor",
+    "Materials",
+    "Systems",
+    "Industrial",
+    "Technology",
+    "Components",
+    "Precision",
+    "Instruments",
+    "Optics",
+    "Machinery",
+    "Energy",
+    "Microelectronics",
+    "Devices",
+    "Supply",
+    "Import Export",
+    "Engineering",
+    "Solutions",
+    "Aviation",
+    "Chemicals",
+    "Software",
+    "Networks",
+    "Marine",
+    "Automation",
+    "Photonics",
 ];
 const SUFFIXES: &[&str] = &[
-    "Co., Ltd.", "Ltd.", "LLC", "Inc.", "GmbH", "S.A.", "Pte. Ltd.", "Limited", "Corporation",
-    "OOO", "JSC", "B.V.", "S.r.l.", "Sdn. Bhd.", "FZE", "AG", "Group", "Holdings",
+    "Co., Ltd.",
+    "Ltd.",
+    "LLC",
+    "Inc.",
+    "GmbH",
+    "S.A.",
+    "Pte. Ltd.",
+    "Limited",
+    "Corporation",
+    "OOO",
+    "JSC",
+    "B.V.",
+    "S.r.l.",
+    "Sdn. Bhd.",
+    "FZE",
+    "AG",
+    "Group",
+    "Holdings",
 ];
 const FIRST: &[&str] = &[
     "Wei", "Li", "Anna", "Ivan", "Mehmet", "Ahmed", "Maria", "John", "Chen", "Olga", "Sergei",
@@ -280,7 +351,7 @@ fn brand(r: &mut Rng) -> String {
     let n = 2 + r.below(2);
     let mut w = String::new();
     for _ in 0..n {
-        w.push_str(r.pick(SYLLABLES));
+        w.push_str(r.word(SYLLABLES));
     }
     let mut c = w.chars();
     match c.next() {
@@ -290,10 +361,10 @@ fn brand(r: &mut Rng) -> String {
 }
 
 fn random_party(r: &mut Rng, id: String) -> Party {
-    let country = r.pick(COUNTRIES).to_string();
+    let country = r.word(COUNTRIES).to_string();
     if r.chance(100) {
         // ~10% natural persons
-        let name = format!("{} {}", r.pick(FIRST), r.pick(LAST));
+        let name = format!("{} {}", r.word(FIRST), r.word(LAST));
         let dob = r.chance(500).then(|| {
             format!("{}-{:02}-{:02}", 1950 + r.below(55), 1 + r.below(12), 1 + r.below(28))
         });
@@ -308,7 +379,7 @@ fn random_party(r: &mut Rng, id: String) -> Party {
     }
     let mut name = String::new();
     if r.chance(400) {
-        name.push_str(r.pick(CITIES));
+        name.push_str(r.word(CITIES));
         name.push(' ');
     }
     name.push_str(&brand(r));
@@ -318,13 +389,13 @@ fn random_party(r: &mut Rng, id: String) -> Party {
     }
     for _ in 0..1 + r.below(2) {
         name.push(' ');
-        name.push_str(r.pick(SECTORS));
+        name.push_str(r.word(SECTORS));
     }
     name.push(' ');
-    name.push_str(r.pick(SUFFIXES));
-    let address = r.chance(500).then(|| {
-        format!("{} {} Road, {}", 1 + r.below(999), r.pick(STREETS), r.pick(CITIES))
-    });
+    name.push_str(r.word(SUFFIXES));
+    let address = r
+        .chance(500)
+        .then(|| format!("{} {} Road, {}", 1 + r.below(999), r.word(STREETS), r.word(CITIES)));
     Party {
         id,
         name,
@@ -479,7 +550,7 @@ fn build_v2(v1: &[ListEntry], hot: &[usize], a: &Args) -> V2 {
         let mut e = v1[src].clone();
         e.id = format!("BENCH-V2-{k:03}");
         if k % 2 == 1 {
-            let new = format!("{} {} {}", brand(&mut r), r.pick(SECTORS), r.pick(SUFFIXES));
+            let new = format!("{} {} {}", brand(&mut r), r.word(SECTORS), r.word(SUFFIXES));
             if let Some(n) = e.names.first_mut() {
                 n.name = new;
             }
@@ -566,7 +637,18 @@ fn pure_append(path: &Path, n: usize) -> Result<(Duration, Duration), BoxErr> {
             let hash =
                 event_hash(i, &at, "party_added", "bench", "parties", &id, &rhash, &payload, &prev);
             cpu += c.elapsed();
-            st.execute(params![i, at, "party_added", "bench", "parties", id, rhash, payload, prev, hash])?;
+            st.execute(params![
+                i,
+                at,
+                "party_added",
+                "bench",
+                "parties",
+                id,
+                rhash,
+                payload,
+                prev,
+                hash
+            ])?;
             prev = hash;
         }
     }
@@ -628,6 +710,101 @@ fn rescreen_breakdown(dir: &Path, delta: &[ListEntry], threshold: f64) -> Result
     Ok(())
 }
 
+/// Replays the parts of `audit::verify` outside the store: the chain scan
+/// (SELECT + SHA-256 recompute + the two BTreeMaps it fills), the per-record
+/// re-hash of the parties (one query per party), and the final
+/// "record deleted?" pass, which tests `ids.contains(id)` on a `Vec<String>`
+/// for every latest event of the table (timed on a sample, extrapolated).
+fn verify_breakdown(dir: &Path) -> Result<(), BoxErr> {
+    use std::collections::BTreeMap;
+    let conn = Connection::open_with_flags(dir.join(DB_FILE), OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    println!("    breakdown (replayed outside the store):");
+    let t = Instant::now();
+    let q: String = conn.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
+    println!("      PRAGMA quick_check ({q}): {:.2} s", secs(t.elapsed()));
+    let t = Instant::now();
+    let mut st = conn.prepare(
+        "SELECT seq, at, kind, actor, record_table, record_id, record_hash, payload, prev_hash, hash
+         FROM audit_events ORDER BY seq",
+    )?;
+    let mut rows = st.query([])?;
+    let mut hashes: BTreeMap<i64, String> = BTreeMap::new();
+    let mut latest: BTreeMap<(String, String), (i64, String)> = BTreeMap::new();
+    let mut n = 0u64;
+    let mut bad = 0u64;
+    while let Some(r) = rows.next()? {
+        let seq: i64 = r.get(0)?;
+        let (at, kind, actor, table, id): (String, String, String, String, String) =
+            (r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?);
+        let (rhash, payload, prev, hash): (String, String, String, String) =
+            (r.get(6)?, r.get(7)?, r.get(8)?, r.get(9)?);
+        if event_hash(seq, &at, &kind, &actor, &table, &id, &rhash, &payload, &prev) != hash {
+            bad += 1;
+        }
+        hashes.insert(seq, hash);
+        latest.insert((table, id), (seq, rhash));
+        n += 1;
+    }
+    drop(rows);
+    drop(st);
+    println!(
+        "      chain scan: {} events read, re-hashed, mapped: {:.2} s ({} bad)",
+        fmt_int(n),
+        secs(t.elapsed()),
+        bad
+    );
+    let t = Instant::now();
+    let ids: Vec<String> = {
+        let mut st = conn.prepare("SELECT CAST(id AS TEXT) FROM parties")?;
+        st.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?
+    };
+    let mut mismatched = 0u64;
+    {
+        let mut st = conn.prepare_cached(
+            "SELECT id, name, schema, country, address, dob, fingerprint, updated_at FROM parties WHERE id = ?1",
+        )?;
+        for id in &ids {
+            let v: Value = st.query_row([id], |r| {
+                Ok(json!({"id": r.get::<_, String>(0)?, "name": r.get::<_, String>(1)?,
+                    "schema": r.get::<_, Option<String>>(2)?, "country": r.get::<_, Option<String>>(3)?,
+                    "address": r.get::<_, Option<String>>(4)?, "dob": r.get::<_, Option<String>>(5)?,
+                    "fingerprint": r.get::<_, String>(6)?, "updated_at": r.get::<_, String>(7)?}))
+            })?;
+            let h = sha256_hex(serde_json::to_string(&v)?.as_bytes());
+            if latest.get(&("parties".to_string(), id.clone())).is_none_or(|x| x.1 != h) {
+                mismatched += 1;
+            }
+        }
+    }
+    println!(
+        "      parties: {} records re-hashed (1 query each): {:.2} s ({} mismatched)",
+        fmt_int(ids.len() as u64),
+        secs(t.elapsed()),
+        mismatched
+    );
+    // the deleted-record pass: Vec::contains per latest event of the table
+    let of_table: Vec<&String> =
+        latest.keys().filter(|(t, _)| t == "parties").map(|(_, id)| id).collect();
+    let sample = of_table.len().min(2000);
+    let step = (of_table.len() / sample.max(1)).max(1);
+    let t = Instant::now();
+    let mut missing = 0u64;
+    for id in of_table.iter().step_by(step).take(sample) {
+        if !ids.contains(id) {
+            missing += 1;
+        }
+    }
+    let per = secs(t.elapsed()) / sample.max(1) as f64;
+    println!(
+        "      parties: 'deleted outside chiptrace?' pass, ids.contains() over a Vec of {}: {:.1} µs per id × {} ids ≈ {:.1} s (sampled {sample}; {missing} missing) — O(n²)",
+        fmt_int(ids.len() as u64),
+        per * 1e6,
+        fmt_int(of_table.len() as u64),
+        per * of_table.len() as f64
+    );
+    Ok(())
+}
+
 // ------------------------------------------------------------------ main
 
 struct Row {
@@ -640,13 +817,38 @@ struct Row {
 fn main() -> Result<(), BoxErr> {
     let a = parse_args();
     let threads = rayon::current_num_threads();
-    println!(
-        "chiptrace-store scale benchmark: {} parties, threshold {:.2}, {} rayon threads, data dir {}",
-        fmt_int(a.parties as u64),
-        a.threshold,
-        threads,
-        a.dir.display()
-    );
+    if a.verify_only {
+        println!("chiptrace-store verify benchmark on the existing store in {}", a.dir.display());
+    } else {
+        println!(
+            "chiptrace-store scale benchmark: {} parties, threshold {:.2}, {} rayon threads, data dir {}",
+            fmt_int(a.parties as u64),
+            a.threshold,
+            threads,
+            a.dir.display()
+        );
+    }
+    if a.verify_only {
+        let store = Store::open(&a.dir)?;
+        println!("    store: {:?}", store.stats()?);
+        let t = Instant::now();
+        let rep = store.verify(None)?;
+        phase_done(
+            "verify(None)",
+            t.elapsed(),
+            &format!(
+                "{} events, ok={}, {} problems",
+                fmt_int(rep.events as u64),
+                rep.ok,
+                rep.problems.len()
+            ),
+            &a.dir,
+        );
+        if a.breakdown {
+            verify_breakdown(&a.dir)?;
+        }
+        return Ok(());
+    }
     if a.dir.exists() {
         std::fs::remove_dir_all(&a.dir)?;
     }
@@ -669,7 +871,12 @@ fn main() -> Result<(), BoxErr> {
     phase_done(
         "load list files",
         t.elapsed(),
-        &format!("{} entries, {names} names, {} files, lists {:?}", v1.len(), report.files.len(), by_list),
+        &format!(
+            "{} entries, {names} names, {} files, lists {:?}",
+            v1.len(),
+            report.files.len(),
+            by_list
+        ),
         &a.dir,
     );
     let files_json = Value::Array(
@@ -722,7 +929,10 @@ fn main() -> Result<(), BoxErr> {
     phase_done(
         "generate parties",
         t.elapsed(),
-        &format!("{} parties, {planted} planted list names/variants", fmt_int(parties.len() as u64)),
+        &format!(
+            "{} parties, {planted} planted list names/variants",
+            fmt_int(parties.len() as u64)
+        ),
         &a.dir,
     );
     let sample: Vec<&str> = parties.iter().take(4).map(|p| p.name.as_str()).collect();
@@ -903,13 +1113,16 @@ fn main() -> Result<(), BoxErr> {
     });
     if a.breakdown {
         // the delta: entries of v2 whose (key, fingerprint) are new
-        let v1_keys: std::collections::HashMap<String, String> =
-            v1.iter().map(|e| (format!("{}/{}", e.list, e.id), serde_json::to_string(e).unwrap_or_default())).collect();
+        let v1_keys: std::collections::HashMap<String, String> = v1
+            .iter()
+            .map(|e| (format!("{}/{}", e.list, e.id), serde_json::to_string(e).unwrap_or_default()))
+            .collect();
         let delta: Vec<ListEntry> = v2
             .entries
             .iter()
             .filter(|e| {
-                v1_keys.get(&format!("{}/{}", e.list, e.id)) != Some(&serde_json::to_string(e).unwrap_or_default())
+                v1_keys.get(&format!("{}/{}", e.list, e.id))
+                    != Some(&serde_json::to_string(e).unwrap_or_default())
             })
             .cloned()
             .collect();
@@ -921,7 +1134,11 @@ fn main() -> Result<(), BoxErr> {
     phase_done(
         "rescreen again, nothing changed",
         t.elapsed(),
-        &format!("{} skipped, {} screened", fmt_int(s3.run.parties_skipped), s3.run.parties_screened_full + s3.run.parties_screened_delta),
+        &format!(
+            "{} skipped, {} screened",
+            fmt_int(s3.run.parties_skipped),
+            s3.run.parties_screened_full + s3.run.parties_screened_delta
+        ),
         &a.dir,
     );
 
@@ -951,6 +1168,9 @@ fn main() -> Result<(), BoxErr> {
         for p in rep.problems.iter().take(3) {
             println!("    problem: {p}");
         }
+        if a.breakdown {
+            verify_breakdown(&a.dir)?;
+        }
         let scaled = secs(d_v) * TARGET_VERIFY_EVENTS / rep.events.max(1) as f64;
         rows.push(Row {
             figure: format!("audit verify ({} events)", fmt_int(rep.events as u64)),
@@ -967,7 +1187,13 @@ fn main() -> Result<(), BoxErr> {
     // ---- summary
     let (db, wal) = db_size_mib(&a.dir);
     let mut out = String::new();
-    let _ = writeln!(out, "\nsummary ({} parties, {} threads, total {:.1} s)", fmt_int(a.parties as u64), threads, t_all.elapsed().as_secs_f64());
+    let _ = writeln!(
+        out,
+        "\nsummary ({} parties, {} threads, total {:.1} s)",
+        fmt_int(a.parties as u64),
+        threads,
+        t_all.elapsed().as_secs_f64()
+    );
     let _ = writeln!(out, "  {:<58} {:<36} {:<24} {:>8}", "figure", "measured", "target", "ratio");
     for r in &rows {
         let ratio = if r.ratio.is_nan() {
@@ -975,13 +1201,20 @@ fn main() -> Result<(), BoxErr> {
         } else {
             format!("{:.2}x {}", r.ratio, if r.ratio >= 1.0 { "ok" } else { "MISS" })
         };
-        let _ = writeln!(out, "  {:<58} {:<36} {:<24} {:>8}", r.figure, r.measured, r.target, ratio);
+        let _ =
+            writeln!(out, "  {:<58} {:<36} {:<24} {:>8}", r.figure, r.measured, r.target, ratio);
     }
-    let _ = writeln!(out, "  (ratio > 1 = within target: target/measured for times, measured/target for rates)");
+    let _ = writeln!(
+        out,
+        "  (ratio > 1 = within target: target/measured for times, measured/target for rates)"
+    );
     let _ = writeln!(
         out,
         "  peak RSS (VmHWM, max over phases) {:.0} MiB; DB file {:.0} MiB + WAL {:.0} MiB; current RSS {:.0} MiB",
-        overall_peak_mib(), db, wal, rss_mib()
+        overall_peak_mib(),
+        db,
+        wal,
+        rss_mib()
     );
     print!("{out}");
     Ok(())

@@ -275,7 +275,10 @@ pub(crate) fn verify(
             ),
         ));
     }
-    // 3. records against the events describing them
+    // 3. records against the events describing them (reported after chain
+    // problems: a deleted or reordered event makes the records it described
+    // look stale, and the first bad event is the chain's, not theirs)
+    let mut rproblems: Vec<(i64, String)> = Vec::new();
     for (table, hasher) in hashers {
         let ids: Vec<String> = {
             let mut st = conn.prepare(&format!("SELECT CAST(id AS TEXT) FROM {table}"))?;
@@ -285,9 +288,9 @@ pub(crate) fn verify(
             let current = hasher(conn, id)?;
             match (latest.get(&(table.to_string(), id.clone())), current) {
                 (Some((seq, rh)), Some(v)) if record_hash(&v) != *rh => {
-                    problems.push((*seq, format!("event {seq} describes {table}/{id}, but the record no longer matches it (changed outside chiptrace)")));
+                    rproblems.push((*seq, format!("event {seq} describes {table}/{id}, but the record no longer matches it (changed outside chiptrace)")));
                 }
-                (None, Some(_)) => problems.push((
+                (None, Some(_)) => rproblems.push((
                     i64::MAX,
                     format!("{table}/{id} has no audit event (inserted outside chiptrace)"),
                 )),
@@ -296,12 +299,18 @@ pub(crate) fn verify(
         }
         for ((t, id), (seq, _)) in latest.iter().filter(|((t, _), _)| t == table) {
             if !ids.contains(id) {
-                problems.push((*seq, format!("event {seq} describes {t}/{id}, which no longer exists (deleted outside chiptrace)")));
+                rproblems.push((*seq, format!("event {seq} describes {t}/{id}, which no longer exists (deleted outside chiptrace)")));
             }
         }
     }
     problems.sort_by_key(|(s, _)| *s);
-    let first_bad = problems.iter().map(|(s, _)| *s).find(|s| *s != i64::MAX && *s != 0);
+    rproblems.sort_by_key(|(s, _)| *s);
+    let first_bad = problems
+        .iter()
+        .map(|(s, _)| *s)
+        .find(|s| *s != i64::MAX && *s != 0)
+        .or_else(|| rproblems.iter().map(|(s, _)| *s).find(|s| *s != i64::MAX && *s != 0));
+    problems.extend(rproblems);
     Ok(VerifyReport {
         ok: problems.is_empty(),
         events: count,
@@ -472,6 +481,7 @@ pub fn verify_export(text: &str, public_key_hex: &str) -> Result<VerifyReport> {
     let mut n = 0i64;
     let mut cps = 0i64;
     let mut signed = 0i64;
+    let mut declared: Option<(i64, String)> = None;
     for (i, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
@@ -510,6 +520,13 @@ pub fn verify_export(text: &str, public_key_hex: &str) -> Result<VerifyReport> {
             prev = Some(g("hash"));
             last_seq = Some(seq);
             hashes.insert(seq, g("hash"));
+        } else if let Some(m) = v.get("verification") {
+            if let (Some(s), Some(h)) = (
+                m.get("last_seq").and_then(Value::as_i64),
+                m.get("last_hash").and_then(Value::as_str),
+            ) {
+                declared = Some((s, h.to_string()));
+            }
         } else if let Some(c) = v.get("checkpoint") {
             cps += 1;
             let g = |k: &str| c.get(k).and_then(Value::as_str).unwrap_or("").to_string();
@@ -533,6 +550,19 @@ pub fn verify_export(text: &str, public_key_hex: &str) -> Result<VerifyReport> {
             } else {
                 signed = signed.max(seq);
             }
+        }
+    }
+    if let Some(l) = last_seq {
+        if signed < l {
+            problems
+                .push(format!("events {}..{l} are not covered by a signed checkpoint", signed + 1));
+        }
+        match &declared {
+            Some((s, h)) if *s != l || Some(h) != prev.as_ref() => {
+                problems.push(format!("the export's verification material names event {s} as the last, but the last event is {l}"))
+            }
+            None => problems.push("the export has no verification line".into()),
+            _ => {}
         }
     }
     Ok(VerifyReport {

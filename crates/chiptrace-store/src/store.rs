@@ -213,16 +213,47 @@ impl Store {
     /// that is a file, a database file that is not a chiptrace store, and a
     /// store from a newer schema.
     pub fn open(dir: &Path) -> Result<Store> {
+        Store::open_mode(dir, true)
+    }
+
+    /// Open an existing store only (for `audit verify` / `export`): never
+    /// creates or migrates, so a missing or emptied database is an error
+    /// instead of a fresh, empty, "valid" store.
+    pub fn open_existing(dir: &Path) -> Result<Store> {
+        Store::open_mode(dir, false)
+    }
+
+    fn open_mode(dir: &Path, create: bool) -> Result<Store> {
         if dir.exists() && !dir.is_dir() {
             return Err(Error::Path {
                 path: dir.to_path_buf(),
                 message: "is a file, not a data directory".into(),
             });
         }
+        let db = dir.join(DB_FILE);
+        let keys_exist = dir.join("keys").join(keys::SECRET).exists();
+        let existed = db.exists();
+        let empty = existed && std::fs::metadata(&db).map(|m| m.len() == 0).unwrap_or(false);
+        if !create && (!existed || empty) {
+            return Err(Error::NotAStore {
+                path: db,
+                message: if existed {
+                    "the database file is empty".into()
+                } else {
+                    "no store here".into()
+                },
+            });
+        }
+        if (empty || !existed) && keys_exist {
+            // the audit key outlives the database only if the database was
+            // deleted or truncated: refuse to start a new, "valid" history
+            return Err(Error::NotAStore {
+                path: db,
+                message: "the database is missing or empty but this data directory already has an audit key: the store was deleted or truncated (restore it from a backup, or move the keys away to start a new store)".into(),
+            });
+        }
         std::fs::create_dir_all(dir)
             .map_err(|e| Error::Path { path: dir.to_path_buf(), message: e.to_string() })?;
-        let db = dir.join(DB_FILE);
-        let existed = db.exists();
         let mut conn = Connection::open_with_flags(
             &db,
             OpenFlags::SQLITE_OPEN_READ_WRITE
@@ -232,20 +263,8 @@ impl Store {
         .map_err(|e| Error::NotAStore { path: db.clone(), message: e.to_string() })?;
         conn.busy_timeout(Duration::from_secs(30))?;
         let not_store = |m: String| Error::NotAStore { path: db.clone(), message: m };
-        // a foreign or corrupt file fails here, before anything is written
-        let mode: String = conn
-            .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))
-            .map_err(|e| not_store(e.to_string()))?;
-        if mode != "wal" {
-            return Err(not_store(format!("cannot use WAL journal mode (got {mode})")));
-        }
-        conn.execute_batch("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;")?;
-        if let Ok(p) = std::env::var("CHIPTRACE_STORE_MAX_PAGES")
-            && let Ok(n) = p.parse::<u64>()
-        {
-            // test hook: simulate a full disk
-            conn.execute_batch(&format!("PRAGMA max_page_count={n};"))?;
-        }
+        // a foreign or corrupt file fails here, before anything is written:
+        // read-only checks first, journal mode only once it is ours
         let tables: i64 = conn
             .query_row("SELECT count(*) FROM sqlite_master WHERE type='table'", [], |r| r.get(0))
             .map_err(|e| not_store(e.to_string()))?;
@@ -267,6 +286,19 @@ impl Store {
         };
         if version > SCHEMA_VERSION {
             return Err(Error::NewerSchema { path: db, found: version, supported: SCHEMA_VERSION });
+        }
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))
+            .map_err(|e| not_store(e.to_string()))?;
+        if mode != "wal" {
+            return Err(not_store(format!("cannot use WAL journal mode (got {mode})")));
+        }
+        conn.execute_batch("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;")?;
+        if let Ok(p) = std::env::var("CHIPTRACE_STORE_MAX_PAGES")
+            && let Ok(n) = p.parse::<u64>()
+        {
+            // test hook: simulate a full disk
+            conn.execute_batch(&format!("PRAGMA max_page_count={n};"))?;
         }
         let key = keys::load_or_create(dir)?;
         if version < SCHEMA_VERSION {
@@ -411,7 +443,7 @@ impl Store {
                     let fp = entry_fingerprint(e);
                     let data = serde_json::to_string(e).map_err(|x| Error::Invalid(x.to_string()))?;
                     ins.execute(params![vid, k, e.list, e.primary_name(), fp, data])?;
-                    fps.push((k, fp));
+                    fps.push((k, format!("{fp}:{}", sha256_hex(data.as_bytes()))));
                 }
             }
             let content = content_hash(&fps);
@@ -425,6 +457,7 @@ impl Store {
             let mut diff = ListDiff { version_id: vid, lists: lists.iter().cloned().collect(), entries: fps.len() as u64, ..Default::default() };
             let now_map: HashMap<&str, &str> = fps.iter().map(|(k, f)| (k.as_str(), f.as_str())).collect();
             for (k, f) in &fps {
+                let f = f.split(':').next().unwrap_or("");
                 match previous.get(k) {
                     None => diff.added += 1,
                     Some(p) if p != f => diff.changed += 1,
@@ -928,6 +961,8 @@ fn collect_hits(
     }
 }
 
+/// Hash of a version's entries: (key, fingerprint and sha256 of the stored
+/// entry JSON) sorted, so a change to any field of any entry shows.
 fn content_hash(fps: &[(String, String)]) -> String {
     let mut v: Vec<&(String, String)> = fps.iter().collect();
     v.sort();
@@ -1072,7 +1107,7 @@ fn list_version_record(c: &Connection, id: i64) -> Result<Option<Value>> {
             Ok(e) => entry_fingerprint(&e),
             Err(_) => "unreadable".into(),
         };
-        fps.push((k, fp));
+        fps.push((k, format!("{fp}:{}", sha256_hex(d.as_bytes()))));
     }
     v["content_hash"] = json!(content_hash(&fps));
     Ok(Some(v))
