@@ -164,7 +164,8 @@ pub struct VerifyReport {
 
 /// How to compute the current hash of each kind of record (shared by the
 /// writer and `verify`).
-pub(crate) type RecordHasher = fn(&Connection, &str) -> Result<Option<Value>>;
+/// All records of one table as (id, canonical value), read in one pass.
+pub(crate) type RecordHasher = fn(&Connection) -> Result<Vec<(String, Value)>>;
 
 /// Verify the chain, the checkpoints and the records.
 pub(crate) fn verify(
@@ -280,14 +281,12 @@ pub(crate) fn verify(
     // look stale, and the first bad event is the chain's, not theirs)
     let mut rproblems: Vec<(i64, String)> = Vec::new();
     for (table, hasher) in hashers {
-        let ids: Vec<String> = {
-            let mut st = conn.prepare(&format!("SELECT CAST(id AS TEXT) FROM {table}"))?;
-            st.query_map([], |r| r.get(0))?.collect::<std::result::Result<_, _>>()?
-        };
-        for id in &ids {
-            let current = hasher(conn, id)?;
-            match (latest.get(&(table.to_string(), id.clone())), current) {
-                (Some((seq, rh)), Some(v)) if record_hash(&v) != *rh => {
+        let records = hasher(conn)?;
+        let ids: std::collections::HashSet<&str> =
+            records.iter().map(|(i, _)| i.as_str()).collect();
+        for (id, v) in &records {
+            match (latest.get(&(table.to_string(), id.clone())), Some(v)) {
+                (Some((seq, rh)), Some(v)) if record_hash(v) != *rh => {
                     rproblems.push((*seq, format!("event {seq} describes {table}/{id}, but the record no longer matches it (changed outside chiptrace)")));
                 }
                 (None, Some(_)) => rproblems.push((
@@ -298,7 +297,7 @@ pub(crate) fn verify(
             }
         }
         for ((t, id), (seq, _)) in latest.iter().filter(|((t, _), _)| t == table) {
-            if !ids.contains(id) {
+            if !ids.contains(id.as_str()) {
                 rproblems.push((*seq, format!("event {seq} describes {t}/{id}, which no longer exists (deleted outside chiptrace)")));
             }
         }
