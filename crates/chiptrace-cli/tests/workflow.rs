@@ -239,3 +239,41 @@ fn classify_and_decide_are_recorded_when_a_data_dir_is_in_use() {
     let (out, _) = env.run(&["audit", "verify"]);
     assert!(out.contains("audit log OK"), "{out}");
 }
+
+#[test]
+fn several_processes_write_one_store_at_once() {
+    // a server and CLI runs share the store: writers queue on SQLite's lock
+    // (BEGIN IMMEDIATE + busy timeout) and every commit keeps the chain whole
+    let env = Env::new();
+    env.run(&["lists", "import", demo_list().to_str().expect("path")]);
+    let mut children = Vec::new();
+    for k in 0..6 {
+        let f = env.file(&format!("batch{k}.csv"));
+        let mut s = String::from("id,name,schema,country,address,dob\n");
+        for i in 0..200 {
+            s.push_str(&format!("C{k}-{i},Concurrent Trading {k} {i} Ltd,Company,SG,,\n"));
+        }
+        std::fs::write(&f, s).expect("write");
+        let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("chiptrace"))
+            .env_remove("CHIPTRACE_DATA_DIR")
+            .arg("--data-dir")
+            .arg(env.data())
+            .args(["parties", "import"])
+            .arg(&f)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        children.push(child);
+    }
+    for c in children {
+        let out = c.wait_with_output().expect("wait");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("committed: parties import"));
+    }
+    let (out, _) = env.run(&["audit", "verify", "--format", "json"]);
+    let report: Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(report["ok"], true, "{report}");
+    // store_created + list version + 6 × 200 parties
+    assert_eq!(report["events"], 2 + 6 * 200, "{report}");
+}
