@@ -542,6 +542,15 @@ impl Store {
         };
         let current: HashMap<&str, &str> =
             entries.iter().map(|(k, f, _)| (k.as_str(), f.as_str())).collect();
+        // a different threshold changes which pairs are hits: screen everything
+        let last_threshold: Option<f64> = self
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = 'last_threshold'", [], |r| {
+                r.get::<_, String>(0)
+            })
+            .optional()?
+            .and_then(|v| v.parse().ok());
+        let full = full || last_threshold.is_some_and(|t| (t - threshold).abs() > 1e-12);
         let first_run = screened.is_empty();
         let delta_keys: BTreeSet<String> = entries
             .iter()
@@ -737,6 +746,10 @@ impl Store {
                 sum.gone.push(id);
             }
             // screening state (not audited records: what the next run compares with)
+            tx.execute(
+                "INSERT INTO meta(key, value) VALUES('last_threshold', ?1) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                [threshold.to_string()],
+            )?;
             tx.execute("DELETE FROM screened_entries", [])?;
             {
                 let mut ins = tx.prepare_cached("INSERT INTO screened_entries(entry_key, fingerprint) VALUES (?1, ?2)")?;
