@@ -97,7 +97,8 @@ fn import(g: &Global, a: ListsImportArgs) -> anyhow::Result<ExitCode> {
         )?;
         if store.party_count()? > 0 {
             drop(out);
-            let s = store.rescreen(chiptrace_screen::DEFAULT_THRESHOLD, false)?;
+            let t = store.configured_threshold()?.unwrap_or(chiptrace_screen::DEFAULT_THRESHOLD);
+            let s = store.rescreen(t, false)?;
             crate::cmd_store::committed(&format!("screening run {}", s.run.run_id));
             crate::cmd_store::print_delta(&store, &s, crate::cli::Format::Table)?;
         }

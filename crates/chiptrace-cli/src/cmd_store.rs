@@ -92,7 +92,12 @@ pub(crate) fn parties(g: &Global, a: PartiesArgs) -> anyhow::Result<ExitCode> {
 
 pub(crate) fn rescreen(g: &Global, a: RescreenArgs) -> anyhow::Result<ExitCode> {
     let mut store = open(g)?;
-    let threshold = a.threshold.unwrap_or(chiptrace_screen::DEFAULT_THRESHOLD);
+    // the threshold stays what it was unless --threshold changes it (a
+    // change makes the run full: the set of hits changes)
+    let threshold = match a.threshold {
+        Some(t) => t,
+        None => store.configured_threshold()?.unwrap_or(chiptrace_screen::DEFAULT_THRESHOLD),
+    };
     if !(0.0..=1.0).contains(&threshold) {
         bail!("--threshold must be between 0 and 1");
     }

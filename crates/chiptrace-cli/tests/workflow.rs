@@ -277,3 +277,71 @@ fn several_processes_write_one_store_at_once() {
     // store_created + list version + 6 × 200 parties
     assert_eq!(report["events"], 2 + 6 * 200, "{report}");
 }
+
+#[test]
+fn a_cleared_alert_whose_entry_leaves_and_returns_unchanged_stays_cleared() {
+    let env = Env::new();
+    let parties = env.file("parties.csv");
+    write_parties(&parties, &[]);
+    let list_v2 = env.file("list_v2.json");
+    write_list_v2(&list_v2);
+    env.run(&["lists", "import", demo_list().to_str().expect("path")]);
+    env.run(&["parties", "import", parties.to_str().expect("path")]);
+    env.run(&["rescreen"]);
+    let alerts = env.alerts();
+    let kestrel = alert_for(&alerts, "P016");
+    assert_eq!(kestrel.len(), 1, "{alerts:?}");
+    let id = kestrel[0]["id"].as_i64().expect("id").to_string();
+    env.run(&[
+        "review",
+        &id,
+        "--disposition",
+        "false_positive",
+        "--reason",
+        "different firm",
+        "--reviewer",
+        "R",
+    ]);
+    // v2 removes the Kestrel entry: the alert closes
+    env.run(&["lists", "import", list_v2.to_str().expect("path")]);
+    let a = env.alerts().into_iter().find(|a| a["id"].to_string() == id).expect("alert");
+    assert_eq!(a["status"], "closed", "{a}");
+    // v1 again: the same entry, the same party -> the review still applies
+    let (out, _) = env.run(&["lists", "import", demo_list().to_str().expect("path")]);
+    assert!(!out.contains(&format!("new       alert {id:>5}")), "{out}");
+    let a = env.alerts().into_iter().find(|a| a["id"].to_string() == id).expect("alert");
+    assert_eq!(a["status"], "false_positive", "{a}");
+    assert!(a["note"].as_str().unwrap_or("").contains("still applies"), "{a}");
+    // the other Kestrel alert (never reviewed) comes back open
+    let p004 = env.alerts().into_iter().find(|a| a["party"]["id"] == "P004").expect("P004");
+    assert_eq!(p004["status"], "open");
+    let (out, _) = env.run(&["audit", "verify"]);
+    assert!(out.contains("audit log OK"), "{out}");
+}
+
+#[test]
+fn a_wiped_database_beside_its_audit_key_is_refused() {
+    let env = Env::new();
+    env.run(&["lists", "import", demo_list().to_str().expect("path")]);
+    let db = env.data().join("chiptrace.db");
+    for f in ["chiptrace.db-wal", "chiptrace.db-shm"] {
+        let _ = std::fs::remove_file(env.data().join(f));
+    }
+    std::fs::remove_file(&db).expect("rm db");
+    for args in [vec!["audit", "verify"], vec!["alerts"]] {
+        let out = Command::cargo_bin("chiptrace")
+            .expect("binary")
+            .env_remove("CHIPTRACE_DATA_DIR")
+            .arg("--data-dir")
+            .arg(env.data())
+            .args(&args)
+            .assert()
+            .code(2)
+            .get_output()
+            .stderr
+            .clone();
+        let err = String::from_utf8_lossy(&out);
+        assert!(err.contains("audit key") || err.contains("no store here"), "{args:?}: {err}");
+    }
+    assert!(!db.exists(), "nothing was re-created");
+}

@@ -28,13 +28,23 @@ pub(crate) fn load_or_create(dir: &Path) -> Result<SigningKey> {
     fs::create_dir_all(&kdir).map_err(|e| kerr(&kdir, e))?;
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).map_err(|e| kerr(&secret, format!("no randomness: {e}")))?;
-    let key = SigningKey::from_bytes(&bytes);
+    // written under a per-process temporary name, then hard-linked into place
+    // (fails if another process got there first: then its key is the key)
+    let tmp = kdir.join(format!("{SECRET}.{}.tmp", std::process::id()));
+    write_file(&tmp, &hex::encode(bytes), true)?;
+    let linked = fs::hard_link(&tmp, &secret);
+    let _ = fs::remove_file(&tmp);
+    if let Err(e) = linked
+        && e.kind() != std::io::ErrorKind::AlreadyExists
+    {
+        return Err(kerr(&secret, e));
+    }
+    let key = load(&secret)?;
     write_atomic(&kdir.join(PUBLIC), &hex::encode(key.verifying_key().as_bytes()), false)?;
-    write_atomic(&secret, &hex::encode(bytes), true)?;
     Ok(key)
 }
 
-fn load(path: &Path) -> Result<SigningKey> {
+pub(crate) fn load(path: &Path) -> Result<SigningKey> {
     let t = fs::read_to_string(path).map_err(|e| kerr(path, e))?;
     let b = hex::decode(t.trim()).map_err(|e| kerr(path, format!("not hex: {e}")))?;
     let arr: [u8; 32] = b.try_into().map_err(|_| kerr(path, "expected 32 bytes"))?;
@@ -54,18 +64,23 @@ pub(crate) fn public_path(dir: &Path) -> PathBuf {
 }
 
 fn write_atomic(path: &Path, text: &str, secret: bool) -> Result<()> {
-    let tmp = path.with_extension("tmp");
+    let tmp = path.with_extension(format!("{}.tmp", std::process::id()));
+    write_file(&tmp, text, secret)?;
+    fs::rename(&tmp, path).map_err(|e| kerr(path, e))
+}
+
+fn write_file(tmp: &Path, text: &str, secret: bool) -> Result<()> {
     {
-        let mut f = fs::File::create(&tmp).map_err(|e| kerr(&tmp, e))?;
+        let mut f = fs::File::create(tmp).map_err(|e| kerr(tmp, e))?;
         #[cfg(unix)]
         if secret {
             use std::os::unix::fs::PermissionsExt;
-            f.set_permissions(fs::Permissions::from_mode(0o600)).map_err(|e| kerr(&tmp, e))?;
+            f.set_permissions(fs::Permissions::from_mode(0o600)).map_err(|e| kerr(tmp, e))?;
         }
         #[cfg(not(unix))]
         let _ = secret;
-        f.write_all(text.as_bytes()).map_err(|e| kerr(&tmp, e))?;
-        f.sync_all().map_err(|e| kerr(&tmp, e))?;
+        f.write_all(text.as_bytes()).map_err(|e| kerr(tmp, e))?;
+        f.sync_all().map_err(|e| kerr(tmp, e))?;
     }
-    fs::rename(&tmp, path).map_err(|e| kerr(path, e))
+    Ok(())
 }

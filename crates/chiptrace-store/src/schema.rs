@@ -130,6 +130,22 @@ CREATE TABLE audit_checkpoints (
 /// Apply pending migrations inside one transaction.
 pub(crate) fn migrate(conn: &mut Connection, from: i64) -> Result<()> {
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    // re-read under the write lock: another process may have migrated since
+    let has_meta: i64 = tx.query_row(
+        "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='meta'",
+        [],
+        |r| r.get(0),
+    )?;
+    let from = if has_meta > 0 {
+        tx.query_row("SELECT value FROM meta WHERE key='schema_version'", [], |r| {
+            r.get::<_, String>(0)
+        })
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(from)
+    } else {
+        from
+    };
     for (i, m) in MIGRATIONS.iter().enumerate().skip(usize::try_from(from).unwrap_or(0)) {
         tx.execute_batch(m)?;
         let v = i64::try_from(i + 1).unwrap_or(i64::MAX);

@@ -287,26 +287,64 @@ impl Store {
         if version > SCHEMA_VERSION {
             return Err(Error::NewerSchema { path: db, found: version, supported: SCHEMA_VERSION });
         }
+        if version == 0 && (keys_exist || !create) {
+            // an audit key without a history: the database was wiped or replaced
+            return Err(not_store(
+                "the database holds no chiptrace history but this data directory already has an audit key: the store was deleted, emptied or replaced (restore it from a backup, or move the keys away to start a new store)".into(),
+            ));
+        }
+        if version > 0 && !keys_exist {
+            let events: i64 =
+                conn.query_row("SELECT count(*) FROM audit_events", [], |r| r.get(0)).unwrap_or(0);
+            if events > 0 {
+                return Err(Error::Key {
+                    path: dir.join("keys").join(keys::SECRET),
+                    message: "missing, but the store has a signed history: restore the key from a backup (a new key would make the history unverifiable)".into(),
+                });
+            }
+        }
+        if !create {
+            // read-only use (verify, export): no journal change, no key, no migration
+            if version < SCHEMA_VERSION {
+                return Err(not_store(format!(
+                    "schema version {version} is older than this chiptrace ({SCHEMA_VERSION}); run any write command to migrate it first"
+                )));
+            }
+            conn.execute_batch("PRAGMA foreign_keys=ON;")?;
+            let key = keys::load(&dir.join("keys").join(keys::SECRET))?;
+            return Ok(Store { conn, dir: dir.to_path_buf(), key, actor: default_actor() });
+        }
         let mode: String = conn
             .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))
             .map_err(|e| not_store(e.to_string()))?;
         if mode != "wal" {
             return Err(not_store(format!("cannot use WAL journal mode (got {mode})")));
         }
-        conn.execute_batch("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;")?;
+        // FULL: a commit reported as "committed" survives a power failure
+        // too (one fsync per command; cheap at this write rate)
+        conn.execute_batch(
+            "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA journal_size_limit=67108864;",
+        )?;
         if let Ok(p) = std::env::var("CHIPTRACE_STORE_MAX_PAGES")
             && let Ok(n) = p.parse::<u64>()
         {
             // test hook: simulate a full disk
             conn.execute_batch(&format!("PRAGMA max_page_count={n};"))?;
         }
-        let key = keys::load_or_create(dir)?;
+        // tables first, key second: a key on disk then always means a
+        // history exists (the wiped-database check above relies on it)
         if version < SCHEMA_VERSION {
             schema::migrate(&mut conn, version)?;
         }
+        let key = keys::load_or_create(dir)?;
         let mut s = Store { conn, dir: dir.to_path_buf(), key, actor: default_actor() };
         if !existed || version == 0 {
             s.write(|tx, ap| {
+                // two processes creating the store at once: only one records it
+                let any: i64 = tx.query_row("SELECT count(*) FROM audit_events", [], |r| r.get(0))?;
+                if any > 0 {
+                    return Ok(());
+                }
                 let v = json!({"schema_version": SCHEMA_VERSION, "created_with": env!("CARGO_PKG_VERSION")});
                 tx.execute("INSERT OR REPLACE INTO meta(key, value) VALUES('created_at', ?1)", [now()])?;
                 ap.push(tx, "store_created", "meta", "store", &v, &v)?;
@@ -550,7 +588,8 @@ impl Store {
             })
             .optional()?
             .and_then(|v| v.parse().ok());
-        let full = full || last_threshold.is_some_and(|t| (t - threshold).abs() > 1e-12);
+        let threshold_changed = last_threshold.filter(|t| (t - threshold).abs() > 1e-12);
+        let full = full || threshold_changed.is_some();
         let first_run = screened.is_empty();
         let delta_keys: BTreeSet<String> = entries
             .iter()
@@ -584,7 +623,9 @@ impl Store {
                 skipped += 1;
             }
         }
-        let opts = ScreenOptions { threshold, top: 10 };
+        // a wide top-N: monitored parties keep every hit above the threshold,
+        // so delta and full screenings agree on what is a hit
+        let opts = ScreenOptions { threshold, top: 50 };
         let mut hits: Vec<(String, String, f64, String)> = Vec::new();
         let all: Vec<ListEntry> = entries.iter().map(|(_, _, e)| e.clone()).collect();
         if !full_q.is_empty() {
@@ -672,6 +713,30 @@ impl Store {
                     }
                     Some((id, status, apfp, aefp, ascore)) => {
                         let same_data = apfp == pfp && aefp == efp;
+                        if status == "closed" {
+                            // the last review still holds if it looked at the same data
+                            let last: Option<(String, String, String)> = tx
+                                .query_row(
+                                    "SELECT disposition, party_fp, entry_fp FROM dispositions WHERE alert_id = ?1 ORDER BY id DESC LIMIT 1",
+                                    [id],
+                                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                                )
+                                .optional()?;
+                            if let Some((d, dp, de)) = last
+                                && d == "false_positive"
+                                && dp == pfp
+                                && de == efp
+                            {
+                                let note = format!("hit again in run {run_id}; the false-positive review still applies (same party and entry data)");
+                                tx.execute(
+                                    "UPDATE alerts SET status='false_positive', reopened=0, note=?2, score=?3, party_fp=?4, entry_fp=?5, last_run_id=?6, updated_at=?7 WHERE id=?1",
+                                    params![id, note, score, pfp, efp, run_id, at],
+                                )?;
+                                push_alert(tx, ap, id, "alert_restored", json!({"why": note, "run": run_id}))?;
+                                sum.unchanged += 1;
+                                continue;
+                            }
+                        }
                         if status == "false_positive" && same_data {
                             // stays cleared: nothing changed that the review looked at
                             sum.unchanged += 1;
@@ -725,10 +790,9 @@ impl Store {
                     let why = if removed.contains(&k) || !current.contains_key(k.as_str()) {
                         Some(format!("entry {k} was removed from the list"))
                     } else if full_ids.contains(pid.as_str()) {
-                        Some(if party_fp.contains_key(pid.as_str()) {
-                            "no longer a hit (party data or list entry changed)".to_string()
-                        } else {
-                            "party no longer monitored".to_string()
+                        Some(match threshold_changed {
+                            Some(t) => format!("below the threshold after it changed from {t} to {threshold}"),
+                            None => "no longer a hit in a full screening (party data, list entry or ranking changed)".to_string(),
                         })
                     } else if delta_keys.contains(&k) {
                         Some(format!("entry {k} changed and no longer matches"))
@@ -759,12 +823,24 @@ impl Store {
                 let mut up = tx.prepare_cached(
                     "INSERT INTO party_screen_state(party_id, screened_fp) VALUES (?1, ?2) ON CONFLICT(party_id) DO UPDATE SET screened_fp = excluded.screened_fp",
                 )?;
-                for q in full_q.iter().chain(&delta_q) {
+                // delta-screened parties were unchanged: their state stands
+                for q in &full_q {
                     up.execute(params![q.id, party_fp.get(q.id.as_str()).copied().unwrap_or("")])?;
                 }
             }
             Ok(sum)
         })
+    }
+
+    /// The threshold of the last screening (used again unless told otherwise).
+    pub fn configured_threshold(&self) -> Result<Option<f64>> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = 'last_threshold'", [], |r| {
+                r.get::<_, String>(0)
+            })
+            .optional()?
+            .and_then(|v| v.parse().ok()))
     }
 
     /// Record an ad-hoc screening (the `screen` command) with its hits.
@@ -912,7 +988,16 @@ impl Store {
             ("list_versions", list_versions_all),
             ("decisions", decisions_all),
         ];
-        audit::verify(&self.conn, &key, &hashers)
+        // one read transaction: a consistent snapshot while others write
+        let tx = self.conn.unchecked_transaction()?;
+        let mut report = audit::verify(&tx, &key, &hashers)?;
+        let extra = screening_state_checks(&tx)?;
+        if !extra.is_empty() {
+            report.ok = false;
+            report.problems.extend(extra);
+        }
+        drop(tx);
+        Ok(report)
     }
 
     /// Export events (dates `from`..=`to`, YYYY-MM-DD) with the verification material.
@@ -924,7 +1009,8 @@ impl Store {
         out: &mut dyn std::io::Write,
         material: Option<&mut dyn std::io::Write>,
     ) -> Result<i64> {
-        audit::export(&self.conn, format, from, to, &self.public_key().0, out, material)
+        let tx = self.conn.unchecked_transaction()?;
+        audit::export(&tx, format, from, to, &self.public_key().0, out, material)
     }
 
     /// Counts for `status` output.
@@ -1185,4 +1271,49 @@ fn list_versions_all(c: &Connection) -> Result<Vec<(String, Value)>> {
 
 fn decisions_all(c: &Connection) -> Result<Vec<(String, Value)>> {
     each(c, "decisions", decision_record)
+}
+
+/// Checks of the state re-screening relies on (not audited rows): each
+/// entry's stored fingerprint matches its data, and the current version of
+/// each list code is the latest version holding it (imports always make the
+/// new version current).
+fn screening_state_checks(c: &Connection) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    let mut st =
+        c.prepare("SELECT version_id, entry_key, fingerprint, data_json FROM list_entries")?;
+    let mut rows = st.query([])?;
+    while let Some(r) = rows.next()? {
+        let (v, k, f, d): (i64, String, String, String) =
+            (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+        let ok = serde_json::from_str::<ListEntry>(&d)
+            .map(|e| entry_fingerprint(&e) == f)
+            .unwrap_or(false);
+        if !ok {
+            out.push(format!("list version {v}, entry {k}: the stored fingerprint does not match the entry (screening state changed outside chiptrace)"));
+        }
+    }
+    drop(rows);
+    let mut latest: BTreeMap<String, i64> = BTreeMap::new();
+    let mut st = c.prepare("SELECT id, lists_json FROM list_versions ORDER BY id")?;
+    let rows = st.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+    for r in rows {
+        let (id, lists) = r?;
+        for l in serde_json::from_str::<Vec<String>>(&lists).unwrap_or_default() {
+            latest.insert(l, id);
+        }
+    }
+    let mut st = c.prepare("SELECT list, version_id FROM list_current")?;
+    let rows = st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+    let mut seen = BTreeSet::new();
+    for r in rows {
+        let (l, v) = r?;
+        seen.insert(l.clone());
+        if latest.get(&l) != Some(&v) {
+            out.push(format!("list {l}: current version is {v}, but the latest imported version holding it is {} (changed outside chiptrace)", latest.get(&l).map_or("none".into(), |x| x.to_string())));
+        }
+    }
+    for l in latest.keys().filter(|l| !seen.contains(*l)) {
+        out.push(format!("list {l}: no current version recorded (changed outside chiptrace)"));
+    }
+    Ok(out)
 }
