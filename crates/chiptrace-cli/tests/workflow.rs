@@ -291,7 +291,8 @@ fn a_cleared_alert_whose_entry_leaves_and_returns_unchanged_stays_cleared() {
     let alerts = env.alerts();
     let kestrel = alert_for(&alerts, "P016");
     assert_eq!(kestrel.len(), 1, "{alerts:?}");
-    let id = kestrel[0]["id"].as_i64().expect("id").to_string();
+    let id_num = kestrel[0]["id"].as_i64().expect("id");
+    let id = id_num.to_string();
     env.run(&[
         "review",
         &id,
@@ -304,12 +305,12 @@ fn a_cleared_alert_whose_entry_leaves_and_returns_unchanged_stays_cleared() {
     ]);
     // v2 removes the Kestrel entry: the alert closes
     env.run(&["lists", "import", list_v2.to_str().expect("path")]);
-    let a = env.alerts().into_iter().find(|a| a["id"].to_string() == id).expect("alert");
+    let a = env.alerts().into_iter().find(|a| a["id"].as_i64() == Some(id_num)).expect("alert");
     assert_eq!(a["status"], "closed", "{a}");
     // v1 again: the same entry, the same party -> the review still applies
     let (out, _) = env.run(&["lists", "import", demo_list().to_str().expect("path")]);
     assert!(!out.contains(&format!("new       alert {id:>5}")), "{out}");
-    let a = env.alerts().into_iter().find(|a| a["id"].to_string() == id).expect("alert");
+    let a = env.alerts().into_iter().find(|a| a["id"].as_i64() == Some(id_num)).expect("alert");
     assert_eq!(a["status"], "false_positive", "{a}");
     assert!(a["note"].as_str().unwrap_or("").contains("still applies"), "{a}");
     // the other Kestrel alert (never reviewed) comes back open
