@@ -346,3 +346,35 @@ fn a_wiped_database_beside_its_audit_key_is_refused() {
     }
     assert!(!db.exists(), "nothing was re-created");
 }
+
+#[test]
+fn an_export_missing_its_first_events_fails_the_examiners_check() {
+    let env = Env::new();
+    env.run(&["lists", "import", demo_list().to_str().expect("path")]);
+    let parties = env.file("parties.csv");
+    write_parties(&parties, &[]);
+    env.run(&["parties", "import", parties.to_str().expect("path")]);
+    let export = env.file("audit.jsonl");
+    env.run(&["audit", "export", "--output", export.to_str().expect("path")]);
+    let (pubkey, _) = env.run(&["audit", "public-key"]);
+    let key = env.file("k.pub");
+    std::fs::write(&key, pubkey.trim()).expect("key");
+    let text = std::fs::read_to_string(&export).expect("export");
+    // drop the first three event lines (and nothing else)
+    let cut: Vec<&str> = text.lines().skip(3).collect();
+    std::fs::write(&export, cut.join("\n")).expect("write");
+    let out = Command::cargo_bin("chiptrace")
+        .expect("binary")
+        .env_remove("CHIPTRACE_DATA_DIR")
+        .args(["audit", "verify", "--export"])
+        .arg(&export)
+        .arg("--public-key")
+        .arg(&key)
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let s = String::from_utf8_lossy(&out);
+    assert!(s.contains("events removed from the start"), "{s}");
+}

@@ -481,6 +481,8 @@ pub fn verify_export(text: &str, public_key_hex: &str) -> Result<VerifyReport> {
     let mut cps = 0i64;
     let mut signed = 0i64;
     let mut declared: Option<(i64, String)> = None;
+    let mut declared_first: Option<(i64, String)> = None;
+    let mut first_event: Option<(i64, String)> = None;
     for (i, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
@@ -516,6 +518,9 @@ pub fn verify_export(text: &str, public_key_hex: &str) -> Result<VerifyReport> {
             if h != g("hash") {
                 problems.push(format!("event {seq}: content was edited (hash mismatch)"));
             }
+            if first_event.is_none() {
+                first_event = Some((seq, g("prev_hash")));
+            }
             prev = Some(g("hash"));
             last_seq = Some(seq);
             hashes.insert(seq, g("hash"));
@@ -525,6 +530,12 @@ pub fn verify_export(text: &str, public_key_hex: &str) -> Result<VerifyReport> {
                 m.get("last_hash").and_then(Value::as_str),
             ) {
                 declared = Some((s, h.to_string()));
+            }
+            if let (Some(s), Some(h)) = (
+                m.get("first_seq").and_then(Value::as_i64),
+                m.get("prev_hash_of_first").and_then(Value::as_str),
+            ) {
+                declared_first = Some((s, h.to_string()));
             }
         } else if let Some(c) = v.get("checkpoint") {
             cps += 1;
@@ -549,6 +560,20 @@ pub fn verify_export(text: &str, public_key_hex: &str) -> Result<VerifyReport> {
             } else {
                 signed = signed.max(seq);
             }
+        }
+    }
+    // the start: an export from the beginning starts at event 1 on the
+    // all-zero hash; any export starts where its material says it does
+    if let Some((s, p)) = &first_event {
+        if *s == 1 && p != GENESIS {
+            problems.push("event 1 does not start from the genesis hash".into());
+        }
+        match &declared_first {
+            Some((ds, dp)) if ds != s || dp != p => problems.push(format!(
+                "the export's verification material says it starts at event {ds}, but its first event is {s} (events removed from the start)"
+            )),
+            None => problems.push("the export's verification material does not say where it starts".into()),
+            _ => {}
         }
     }
     if let Some(l) = last_seq {

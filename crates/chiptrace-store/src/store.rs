@@ -589,7 +589,13 @@ impl Store {
             .optional()?
             .and_then(|v| v.parse().ok());
         let threshold_changed = last_threshold.filter(|t| (t - threshold).abs() > 1e-12);
-        let full = full || threshold_changed.is_some();
+        // a new matcher may score any pair differently: screen everything
+        let last_matcher: Option<String> = self
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = 'last_matcher'", [], |r| r.get(0))
+            .optional()?;
+        let matcher_changed = last_matcher.is_some_and(|m| m != chiptrace_screen::MATCHER_VERSION);
+        let full = full || threshold_changed.is_some() || matcher_changed;
         let first_run = screened.is_empty();
         let delta_keys: BTreeSet<String> = entries
             .iter()
@@ -828,6 +834,14 @@ impl Store {
                     up.execute(params![q.id, party_fp.get(q.id.as_str()).copied().unwrap_or("")])?;
                 }
             }
+            tx.execute(
+                "INSERT INTO meta(key, value) VALUES('last_matcher', ?1) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                [chiptrace_screen::MATCHER_VERSION],
+            )?;
+            // unchanged = every alert still standing that this run did not
+            // open, re-open or close
+            let standing: i64 = tx.query_row("SELECT count(*) FROM alerts WHERE status != 'closed'", [], |r| r.get(0))?;
+            sum.unchanged = u64::try_from(standing).unwrap_or(0).saturating_sub((sum.new.len() + sum.reopened.len()) as u64);
             Ok(sum)
         })
     }
