@@ -17,6 +17,8 @@ use crate::input::read_queries;
 pub(crate) const DEMO_LIST: &str = include_str!("../demo/demo_entity_list.json");
 /// Fictional customer file.
 pub(crate) const DEMO_PARTIES: &str = include_str!("../demo/demo_parties.csv");
+/// A newer version of the demo list (one entry removed, one changed, one added).
+pub(crate) const DEMO_LIST_V2: &str = include_str!("../demo/demo_entity_list_v2.json");
 /// Fictional transactions (real chips, fictional parties).
 pub(crate) const DEMO_TRANSACTIONS: &str = include_str!("../demo/demo_transactions.json");
 
@@ -118,6 +120,7 @@ pub(crate) fn demo(a: DemoArgs) -> anyhow::Result<ExitCode> {
         bad.len()
     )?;
     demo_rules(&mut out, &index)?;
+    demo_store(&mut out, &dir, &list_path, &parties_path)?;
     writeln!(
         out,
         "\nNext: `chiptrace screen --lists ../shared/data/lists \"Huawei Technologies\"` screens against the real lists;"
@@ -127,6 +130,102 @@ pub(crate) fn demo(a: DemoArgs) -> anyhow::Result<ExitCode> {
         "`chiptrace classify --chip \"H100 SXM\"` and `chiptrace decide --input docs/examples/tx-rtx4090-china.json` show full traces."
     )?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Part 3 of the demo: the system of record in a SQLite store inside the
+/// demo directory — list version 1, monitored parties, screening, a review,
+/// list version 2 with only the delta re-screened, and the audit check.
+fn demo_store(
+    out: &mut impl Write,
+    dir: &std::path::Path,
+    list: &std::path::Path,
+    parties: &std::path::Path,
+) -> anyhow::Result<()> {
+    use chiptrace_store::{Disposition, Party, Store};
+    let data = dir.join("store");
+    let mut store = Store::open(&data)?;
+    store.set_actor("chiptrace-demo");
+    writeln!(out, "\nSystem of record (SQLite store in {}):", data.display())?;
+    let load = |p: &std::path::Path| {
+        chiptrace_lists::load_path(p, &LoadOptions::default()).map(|r| r.entries)
+    };
+    let v1 = store.import_list_version(
+        "demo list v1",
+        serde_json::json!([list.display().to_string()]),
+        &load(list)?,
+    )?;
+    let (queries, _) = read_queries(parties, false, false)?;
+    let ps: Vec<Party> = queries
+        .into_iter()
+        .map(|q| Party {
+            id: q.id,
+            name: q.name,
+            schema: q
+                .schema
+                .and_then(|s| serde_json::to_value(s).ok())
+                .and_then(|v| v.as_str().map(String::from)),
+            country: q.country,
+            address: q.address,
+            dob: q.dob,
+        })
+        .collect();
+    let imp = store.import_parties(&ps)?;
+    let r1 = store.rescreen(chiptrace_screen::DEFAULT_THRESHOLD, false)?;
+    writeln!(
+        out,
+        "  list version {} ({} entries), {} parties monitored; first screening: {} alerts",
+        v1.version_id,
+        v1.entries,
+        imp.added,
+        r1.new.len()
+    )?;
+    // clear the weakest alert as a false positive
+    let alerts = store.alerts(None)?;
+    if let Some(a) = alerts.iter().min_by(|x, y| x.score.total_cmp(&y.score)) {
+        store.review(
+            a.id,
+            Disposition::FalsePositive,
+            "Demo Reviewer",
+            "demo: different company (registry extract on file)",
+        )?;
+        writeln!(
+            out,
+            "  reviewed alert {} ({} ~ {}, {:.3}) as false_positive",
+            a.id, a.party.name, a.entry.name, a.score
+        )?;
+    }
+    let v2_path = dir.join("demo_entity_list_v2.json");
+    std::fs::write(&v2_path, DEMO_LIST_V2)
+        .with_context(|| format!("writing {}", v2_path.display()))?;
+    let v2 = store.import_list_version(
+        "demo list v2",
+        serde_json::json!([v2_path.display().to_string()]),
+        &load(&v2_path)?,
+    )?;
+    let r2 = store.rescreen(chiptrace_screen::DEFAULT_THRESHOLD, false)?;
+    writeln!(
+        out,
+        "  list version {}: {} added, {} changed, {} removed -> re-screened {} parties against {} entries only: {} new, {} re-opened, {} gone, {} unchanged (the cleared one stays cleared)",
+        v2.version_id,
+        v2.added,
+        v2.changed,
+        v2.removed,
+        r2.run.parties_screened_delta,
+        r2.run.entries_in_delta,
+        r2.new.len(),
+        r2.reopened.len(),
+        r2.gone.len(),
+        r2.unchanged
+    )?;
+    let v = store.verify(None)?;
+    writeln!(
+        out,
+        "  audit log: {} events, {} signed checkpoints, {}",
+        v.events,
+        v.checkpoints,
+        if v.ok { "verified" } else { "FAILED" }
+    )?;
+    Ok(())
 }
 
 /// Part 2 of the demo: classification by date and licence determination of

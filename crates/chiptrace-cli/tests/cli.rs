@@ -67,6 +67,13 @@ fn demo_runs_and_alerts_on_the_expected_parties() {
     let d3 = decision("DEMO-3");
     assert!(d3.contains("licence required: Yes") && d3.contains("§744.11"), "{d3}");
     assert!(decision("DEMO-4").contains("licence required: No"));
+    // Part 3: the SQLite system of record
+    let v2 = s
+        .lines()
+        .find(|l| l.contains("list version 2:"))
+        .unwrap_or_else(|| panic!("no store part:\n{s}"));
+    assert!(v2.contains("1 added, 1 changed, 1 removed") && v2.contains("2 gone"), "{v2}");
+    assert!(s.lines().any(|l| l.contains("audit log:") && l.ends_with("verified")), "{s}");
 }
 
 #[test]
