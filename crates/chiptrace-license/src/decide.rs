@@ -14,8 +14,8 @@
 use std::collections::BTreeSet;
 
 use chiptrace_rules::{
-    Classification, CountrySet, Datacenter, Date, EndUseKind, Evidence, Exception, Level, Outcome,
-    Policy, Role, RuleSet, RulesAt, Step, TxType, classify,
+    Classification, CountrySet, Datacenter, Date, EndUseKind, EndUseRule, Evidence, Exception,
+    Level, Outcome, Policy, Role, RuleSet, RulesAt, Step, TxType, classify,
 };
 use serde::Serialize;
 
@@ -190,6 +190,36 @@ impl Ctx<'_> {
             outcome,
         });
     }
+    /// An end-user / end-use rule applies: its trace step, the §740.2
+    /// restriction it puts on exceptions, and its requirement (returned for
+    /// callers that refine text or policy, e.g. an Entity List entry's own).
+    fn impose(
+        &mut self,
+        r: &EndUseRule,
+        items: Vec<String>,
+        party: Option<String>,
+        why: String,
+        outcome: &str,
+        blocker: String,
+    ) -> &mut Requirement {
+        self.step(&r.id, &r.citation, r.evidence, why.clone(), outcome.into());
+        self.blockers.push(blocker);
+        let i = self.requirements.len();
+        self.requirements.push(req(
+            r.id.clone(),
+            &r.paragraph,
+            &r.citation,
+            r.evidence,
+            &r.text,
+            items,
+            party,
+            why,
+            r.policy,
+            false,
+        ));
+        &mut self.requirements[i]
+    }
+
     fn in_set(&self, set: &CountrySet, c: &str) -> bool {
         self.rules.groups.contains(set, c, self.date)
     }
@@ -647,26 +677,15 @@ fn end_user_rules(cx: &mut Ctx, cls: &[Classification]) {
                     && cx.in_set(set, &cx.dest.clone())
                 {
                     let why = cx.rules.groups.explain(set, &cx.dest, cx.date);
-                    cx.step(
-                        &r.id,
-                        &r.citation,
-                        r.evidence,
-                        why.clone(),
-                        "licence required (embargo)".into(),
-                    );
-                    cx.blockers.push(format!("{} ({})", r.paragraph, r.id));
-                    cx.requirements.push(req(
-                        r.id.clone(),
-                        &r.paragraph,
-                        &r.citation,
-                        r.evidence,
-                        &r.text,
+                    let blocker = format!("{} ({})", r.paragraph, r.id);
+                    cx.impose(
+                        r,
                         all_items.clone(),
                         None,
                         why,
-                        r.policy,
-                        false,
-                    ));
+                        "licence required (embargo)",
+                        blocker,
+                    );
                 }
             }
             EndUseKind::EntityList
@@ -718,8 +737,9 @@ fn end_user_rules(cx: &mut Ctx, cls: &[Classification]) {
                             }
                             policy = policy_from_text(h.license_policy.as_deref());
                         }
-                        cx.blockers.push(format!("{} hit on {}", r.paragraph, p.name));
+                        let blocker = format!("{} hit on {}", r.paragraph, p.name);
                         if r.kind == EndUseKind::UnverifiedList {
+                            cx.blockers.push(blocker);
                             cx.step(
                                 &r.id,
                                 &r.citation,
@@ -730,25 +750,17 @@ fn end_user_rules(cx: &mut Ctx, cls: &[Classification]) {
                             cx.warnings.push(format!("{who} is on the Unverified List: obtain a UVL statement before export (§744.15)"));
                             continue;
                         }
-                        cx.step(
-                            &r.id,
-                            &r.citation,
-                            r.evidence,
-                            why.clone(),
-                            format!("licence required ({})", r.paragraph),
-                        );
-                        cx.requirements.push(req(
-                            r.id.clone(),
-                            &r.paragraph,
-                            &r.citation,
-                            r.evidence,
-                            &text,
+                        let outcome = format!("licence required ({})", r.paragraph);
+                        let imposed = cx.impose(
+                            r,
                             all_items.clone(),
                             Some(p.name.clone()),
                             why,
-                            policy,
-                            false,
-                        ));
+                            &outcome,
+                            blocker,
+                        );
+                        imposed.text = text;
+                        imposed.policy = policy;
                     }
                 }
             }
@@ -826,32 +838,22 @@ fn end_user_rules(cx: &mut Ctx, cls: &[Classification]) {
                         cx.informational.push(info);
                         continue;
                     }
-                    cx.step(
-                        &r.id,
-                        &r.citation,
-                        r.evidence,
-                        why.clone(),
-                        "licence required (treated as listed)".into(),
-                    );
+                    let blocker = format!("{} ({})", r.paragraph, p.name);
+                    cx.impose(
+                        r,
+                        vec![],
+                        Some(p.name.clone()),
+                        why,
+                        "licence required (treated as listed)",
+                        blocker,
+                    )
+                    .policy = Policy::PresumptionOfDenial;
                     if r.suspended.iter().any(|s| s.to < cx.date) {
                         cx.warnings.push(format!(
                             "Affiliates rule applied: its suspension ended {} per the rule data; check the Federal Register for any extension",
                             r.suspended.iter().map(|s| s.to).max().map(|d| d.to_string()).unwrap_or_default()
                         ));
                     }
-                    cx.blockers.push(format!("{} ({})", r.paragraph, p.name));
-                    cx.requirements.push(req(
-                        r.id.clone(),
-                        &r.paragraph,
-                        &r.citation,
-                        r.evidence,
-                        &r.text,
-                        vec![],
-                        Some(p.name.clone()),
-                        why,
-                        Policy::PresumptionOfDenial,
-                        false,
-                    ));
                 }
             }
             EndUseKind::Supercomputer => {
@@ -863,26 +865,8 @@ fn end_user_rules(cx: &mut Ctx, cls: &[Classification]) {
                             "declared supercomputer end use; {}",
                             cx.rules.groups.explain(set, &cx.dest, cx.date)
                         );
-                        cx.step(
-                            &r.id,
-                            &r.citation,
-                            r.evidence,
-                            why.clone(),
-                            "licence required".into(),
-                        );
-                        cx.blockers.push(format!("{} (prohibited end use)", r.paragraph));
-                        cx.requirements.push(req(
-                            r.id.clone(),
-                            &r.paragraph,
-                            &r.citation,
-                            r.evidence,
-                            &r.text,
-                            vec![],
-                            None,
-                            why,
-                            r.policy,
-                            false,
-                        ));
+                        let blocker = format!("{} (prohibited end use)", r.paragraph);
+                        cx.impose(r, vec![], None, why, "licence required", blocker);
                     } else {
                         cx.step(
                             &r.id,
@@ -910,26 +894,15 @@ fn end_user_rules(cx: &mut Ctx, cls: &[Classification]) {
                             "{} is a 3A090-level IC designed by a company headquartered in {d}",
                             it.label
                         );
-                        cx.step(
-                            &r.id,
-                            &r.citation,
-                            r.evidence,
-                            why.clone(),
-                            "GP10 risk: presumed produced in violation of the EAR".into(),
-                        );
-                        cx.blockers.push(format!("{} (GP10)", r.paragraph));
-                        cx.requirements.push(req(
-                            r.id.clone(),
-                            &r.paragraph,
-                            &r.citation,
-                            r.evidence,
-                            &r.text,
+                        let blocker = format!("{} (GP10)", r.paragraph);
+                        cx.impose(
+                            r,
                             vec![it.label.clone()],
                             None,
                             why,
-                            r.policy,
-                            false,
-                        ));
+                            "GP10 risk: presumed produced in violation of the EAR",
+                            blocker,
+                        );
                     }
                 }
             }
@@ -964,20 +937,8 @@ fn end_user_rules(cx: &mut Ctx, cls: &[Classification]) {
                         "declared AI-training end use for WMD / military intelligence; destination {} / party HQ in scope",
                         cx.dest
                     );
-                    cx.step(&r.id, &r.citation, r.evidence, why.clone(), "licence required".into());
-                    cx.blockers.push(format!("{} (prohibited end use)", r.paragraph));
-                    cx.requirements.push(req(
-                        r.id.clone(),
-                        &r.paragraph,
-                        &r.citation,
-                        r.evidence,
-                        &r.text,
-                        items,
-                        None,
-                        why,
-                        r.policy,
-                        false,
-                    ));
+                    let blocker = format!("{} (prohibited end use)", r.paragraph);
+                    cx.impose(r, items, None, why, "licence required", blocker);
                 }
             }
         }
@@ -990,20 +951,8 @@ fn end_user_rules(cx: &mut Ctx, cls: &[Classification]) {
                 "declared military end use/user; destination {} is a §744.21 country",
                 cx.dest
             );
-            cx.step(&r.id, &r.citation, r.evidence, why.clone(), "licence required".into());
-            cx.blockers.push(format!("{} (military end use)", r.paragraph));
-            cx.requirements.push(req(
-                r.id.clone(),
-                &r.paragraph,
-                &r.citation,
-                r.evidence,
-                &r.text,
-                vec![],
-                None,
-                why,
-                r.policy,
-                false,
-            ));
+            let blocker = format!("{} (military end use)", r.paragraph);
+            cx.impose(r, vec![], None, why, "licence required", blocker);
         }
     }
 }
