@@ -155,20 +155,7 @@ fn demo_store(
         &load(list)?,
     )?;
     let (queries, _) = read_queries(parties, false, false)?;
-    let ps: Vec<Party> = queries
-        .into_iter()
-        .map(|q| Party {
-            id: q.id,
-            name: q.name,
-            schema: q
-                .schema
-                .and_then(|s| serde_json::to_value(s).ok())
-                .and_then(|v| v.as_str().map(String::from)),
-            country: q.country,
-            address: q.address,
-            dob: q.dob,
-        })
-        .collect();
+    let ps: Vec<Party> = queries.into_iter().map(crate::cmd_store::party_from_query).collect();
     let imp = store.import_parties(&ps)?;
     let r1 = store.rescreen(chiptrace_screen::DEFAULT_THRESHOLD, false)?;
     writeln!(

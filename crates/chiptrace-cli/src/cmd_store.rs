@@ -37,6 +37,21 @@ pub(crate) fn in_use(g: &Global) -> anyhow::Result<Option<Store>> {
     Ok(None)
 }
 
+/// A parties-CSV row (read as a screening query) as a monitored party.
+pub(crate) fn party_from_query(q: chiptrace_screen::Query) -> Party {
+    Party {
+        id: q.id,
+        name: q.name,
+        schema: q
+            .schema
+            .and_then(|s| serde_json::to_value(s).ok())
+            .and_then(|v| v.as_str().map(String::from)),
+        country: q.country,
+        address: q.address,
+        dob: q.dob,
+    }
+}
+
 pub(crate) fn committed(what: &str) {
     eprintln!("committed: {what}");
 }
@@ -45,22 +60,7 @@ pub(crate) fn parties(g: &Global, a: PartiesArgs) -> anyhow::Result<ExitCode> {
     match a.command {
         PartiesCommand::Import(x) => {
             let (queries, bad) = read_queries(&x.file, x.strict, true)?;
-            let parties: Vec<Party> = queries
-                .into_iter()
-                .map(|q| Party {
-                    id: q.id,
-                    name: q.name,
-                    schema: q.schema.map(|s| {
-                        serde_json::to_value(s)
-                            .ok()
-                            .and_then(|v| v.as_str().map(String::from))
-                            .unwrap_or_default()
-                    }),
-                    country: q.country,
-                    address: q.address,
-                    dob: q.dob,
-                })
-                .collect();
+            let parties: Vec<Party> = queries.into_iter().map(party_from_query).collect();
             if parties.is_empty() {
                 bail!("{}: no usable party rows", x.file.display());
             }

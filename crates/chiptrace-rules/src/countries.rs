@@ -264,8 +264,13 @@ impl CountryGroups {
     }
 }
 
+/// The shape of an ISO 3166-1 alpha-2 code: two upper-case ASCII letters.
+pub(crate) fn is_alpha2(c: &str) -> bool {
+    c.len() == 2 && c.chars().all(|ch| ch.is_ascii_uppercase())
+}
+
 fn check_code(path: &str, gid: &str, c: &str) -> Result<()> {
-    if c.len() != 2 || !c.chars().all(|ch| ch.is_ascii_uppercase()) {
+    if !is_alpha2(c) {
         return Err(Error::rule(path, format!("group {gid}: {c:?} is not an ISO alpha-2 code")));
     }
     Ok(())
@@ -279,10 +284,7 @@ pub fn normalize_country(field: &str, code: &str) -> Result<String> {
     if c == "UK" {
         return Err(Error::field(field, "\"UK\" is not an ISO 3166-1 code; use \"GB\""));
     }
-    if c.len() != 2
-        || !c.chars().all(|ch| ch.is_ascii_uppercase())
-        || !ISO_ALPHA2.split(' ').any(|x| x == c)
-    {
+    if !is_alpha2(&c) || !ISO_ALPHA2.split(' ').any(|x| x == c) {
         return Err(Error::field(
             field,
             format!("unknown country code {code:?} (expected ISO 3166-1 alpha-2, e.g. \"SG\")"),

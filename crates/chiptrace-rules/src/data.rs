@@ -895,7 +895,7 @@ fn validate_version(file: &str, vf: &VersionFile, groups: &CountryGroups) -> Res
     }
     for o in &vf.review_overlay {
         for c in &o.ship_from {
-            if c.len() != 2 || !c.chars().all(|ch| ch.is_ascii_uppercase()) {
+            if !crate::countries::is_alpha2(c) {
                 return Err(Error::rule(
                     file,
                     format!("{}: ship_from {c:?} is not an ISO alpha-2 code", o.id),
@@ -926,7 +926,7 @@ fn check_set(file: &str, id: &str, s: &CountrySet, groups: &CountryGroups) -> Re
         }
     }
     for c in s.countries.iter().chain(&s.except_countries) {
-        if c.len() != 2 || !c.chars().all(|ch| ch.is_ascii_uppercase()) {
+        if !crate::countries::is_alpha2(c) {
             return Err(Error::rule(
                 file,
                 format!("{id}: country {c:?} is not an ISO alpha-2 code"),

@@ -664,24 +664,9 @@ impl Store {
         let n_delta_entries = delta_entries.len() as u64;
         drop(all);
         self.write(|tx, ap| {
-            hits.sort_by(|a, b| (a.0.as_str(), a.1.as_str()).cmp(&(b.0.as_str(), b.1.as_str())));
-            hits.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1);
-            let results_hash = results_hash(hits.iter().map(|h| (h.0.as_str(), h.1.as_str(), h.2, h.3.as_str())));
-            tx.execute(
-                "INSERT INTO screening_runs(kind, started_at, matcher_version, list_state_json, threshold, parties_screened, results_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![kind, at, chiptrace_screen::MATCHER_VERSION, audit::canonical(&json!(state)), threshold, (n_full + n_delta) as i64, results_hash],
-            )?;
-            let run_id = tx.last_insert_rowid();
-            {
-                let mut ins = tx.prepare_cached("INSERT INTO screening_results(run_id, party_id, entry_key, score, matched_name) VALUES (?1, ?2, ?3, ?4, ?5)")?;
-                for (pid, k, s, m) in &hits {
-                    ins.execute(params![run_id, pid, k, s, m])?;
-                }
-            }
-            let rec = run_record(tx, run_id)?.unwrap_or(Value::Null);
-            ap.push(tx, "screening_run", "screening_runs", &run_id.to_string(), &rec, &json!({
+            let run_id = insert_run(tx, ap, kind, &at, &json!(state), threshold, n_full + n_delta, &mut hits, |n| json!({
                 "kind": kind, "parties_full": n_full, "parties_delta": n_delta, "delta_entries": n_delta_entries,
-                "hits": hits.len(), "matcher": chiptrace_screen::MATCHER_VERSION,
+                "hits": n, "matcher": chiptrace_screen::MATCHER_VERSION,
             }))?;
             let mut sum = RescreenSummary {
                 run: RunSummary {
@@ -868,23 +853,17 @@ impl Store {
         let at = now();
         self.write(|tx, ap| {
             let mut hits = hits.to_vec();
-            hits.sort_by(|a, b| (a.0.as_str(), a.1.as_str()).cmp(&(b.0.as_str(), b.1.as_str())));
-            hits.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1);
-            let rh = results_hash(hits.iter().map(|h| (h.0.as_str(), h.1.as_str(), h.2, h.3.as_str())));
-            tx.execute(
-                "INSERT INTO screening_runs(kind, started_at, matcher_version, list_state_json, threshold, parties_screened, results_hash) VALUES ('adhoc', ?1, ?2, ?3, ?4, ?5, ?6)",
-                params![at, chiptrace_screen::MATCHER_VERSION, audit::canonical(&lists), threshold, queries as i64, rh],
-            )?;
-            let run_id = tx.last_insert_rowid();
-            {
-                let mut ins = tx.prepare_cached("INSERT INTO screening_results(run_id, party_id, entry_key, score, matched_name) VALUES (?1, ?2, ?3, ?4, ?5)")?;
-                for (pid, k, s, m) in &hits {
-                    ins.execute(params![run_id, pid, k, s, m])?;
-                }
-            }
-            let rec = run_record(tx, run_id)?.unwrap_or(Value::Null);
-            ap.push(tx, "screening_run", "screening_runs", &run_id.to_string(), &rec, &json!({"kind": "adhoc", "queries": queries, "hits": hits.len()}))?;
-            Ok(run_id)
+            insert_run(
+                tx,
+                ap,
+                "adhoc",
+                &at,
+                &lists,
+                threshold,
+                queries,
+                &mut hits,
+                |n| json!({"kind": "adhoc", "queries": queries, "hits": n}),
+            )
         })
     }
 
@@ -1095,6 +1074,52 @@ fn results_hash<'a>(hits: impl Iterator<Item = (&'a str, &'a str, f64, &'a str)>
         s.push_str(&format!("{p}\u{1f}{k}\u{1f}{sc}\u{1f}{m}\n"));
     }
     sha256_hex(s.as_bytes())
+}
+
+/// A hit: (party id, entry key, score, matched name).
+type RunHit = (String, String, f64, String);
+
+/// Record a screening run with its hits (sorted and deduplicated in place)
+/// and the event describing it; returns the run id. `payload` gets the
+/// number of hits recorded.
+#[allow(clippy::too_many_arguments)]
+fn insert_run(
+    tx: &Transaction,
+    ap: &mut Appender,
+    kind: &str,
+    at: &str,
+    list_state: &Value,
+    threshold: f64,
+    screened: u64,
+    hits: &mut Vec<RunHit>,
+    payload: impl FnOnce(usize) -> Value,
+) -> Result<i64> {
+    hits.sort_by(|a, b| (a.0.as_str(), a.1.as_str()).cmp(&(b.0.as_str(), b.1.as_str())));
+    hits.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1);
+    let rh = results_hash(hits.iter().map(|h| (h.0.as_str(), h.1.as_str(), h.2, h.3.as_str())));
+    tx.execute(
+        "INSERT INTO screening_runs(kind, started_at, matcher_version, list_state_json, threshold, parties_screened, results_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![kind, at, chiptrace_screen::MATCHER_VERSION, audit::canonical(list_state), threshold, screened as i64, rh],
+    )?;
+    let run_id = tx.last_insert_rowid();
+    {
+        let mut ins = tx.prepare_cached(
+            "INSERT INTO screening_results(run_id, party_id, entry_key, score, matched_name) VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?;
+        for (pid, k, s, m) in hits.iter() {
+            ins.execute(params![run_id, pid, k, s, m])?;
+        }
+    }
+    let rec = run_record(tx, run_id)?.unwrap_or(Value::Null);
+    ap.push(
+        tx,
+        "screening_run",
+        "screening_runs",
+        &run_id.to_string(),
+        &rec,
+        &payload(hits.len()),
+    )?;
+    Ok(run_id)
 }
 
 fn push_alert(
