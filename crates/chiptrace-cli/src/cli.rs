@@ -53,6 +53,189 @@ pub(crate) enum Command {
     Review(ReviewArgs),
     /// Verify or export the tamper-evident audit log.
     Audit(AuditArgs),
+    /// Location verification of deployed chips from signed round-trip delays to landmarks.
+    Lv(LvArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct LvArgs {
+    #[command(subcommand)]
+    pub command: LvCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum LvCommand {
+    /// Generate an Ed25519 key pair for a chip (device key) or a landmark: PREFIX.key and PREFIX.pub.
+    Keygen(LvKeygenArgs),
+    /// The registry of chips, licensed sites and landmarks in the store.
+    Registry(LvRegistryArgs),
+    /// Run a landmark.
+    Landmark(LvLandmarkArgs),
+    /// Run a chip's agent: answer every landmark's challenges and collect their signed statements.
+    Agent(LvAgentArgs),
+    /// Verify a chip's location from landmark statements; record the signed verdict, raise an alert unless it passes.
+    Verify(LvVerifyArgs),
+    /// List recorded verdicts.
+    Verdicts(LvVerdictsArgs),
+    /// List location alerts.
+    Alerts(LvAlertsArgs),
+    /// Delay forwarder for labs and tests: stands in for distance (adds a fixed one-way delay each way).
+    Forward(LvForwardArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct LvKeygenArgs {
+    /// Output prefix: writes PREFIX.key (secret, mode 0600) and PREFIX.pub.
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct LvRegistryArgs {
+    #[command(subcommand)]
+    pub command: LvRegistryCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum LvRegistryCommand {
+    /// Import sites.csv, landmarks.csv and chips.csv (a directory holding them, or the files).
+    Import(LvRegistryImportArgs),
+    /// Show the registry.
+    Show(LvFormatArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct LvRegistryImportArgs {
+    /// A directory with sites.csv / landmarks.csv / chips.csv, or those files.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct LvFormatArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct LvLandmarkArgs {
+    #[command(subcommand)]
+    pub command: LvLandmarkCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum LvLandmarkCommand {
+    /// Serve challenges until stopped. Prints `listening on ADDR` when ready.
+    Serve(LvServeArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct LvServeArgs {
+    /// Landmark id, as registered.
+    #[arg(long)]
+    pub id: String,
+    /// Landmark secret key file.
+    #[arg(long)]
+    pub key: PathBuf,
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:7700")]
+    pub listen: String,
+    /// Allow listening on a non-loopback address.
+    #[arg(long)]
+    pub allow_remote: bool,
+    /// Challenges per session (the minimum RTT is kept).
+    #[arg(long, default_value_t = 16)]
+    pub rounds: u32,
+    /// Sessions served at once.
+    #[arg(long, default_value_t = 256)]
+    pub max_sessions: usize,
+    /// Registry directory (chips.csv) to take chip keys from, instead of the store.
+    #[arg(long)]
+    pub registry: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct LvAgentArgs {
+    /// Chip serial.
+    #[arg(long)]
+    pub chip: String,
+    /// Device secret key file.
+    #[arg(long)]
+    pub key: PathBuf,
+    /// Landmark to answer, as ID=HOST:PORT (repeat).
+    #[arg(long = "landmark", required = true)]
+    pub landmarks: Vec<String>,
+    /// Counter state file (monotonic counter; default: KEY.counter).
+    #[arg(long)]
+    pub state: Option<PathBuf>,
+    /// Firmware measurement to report (64 hex characters; default: SHA-256 of the agent's version).
+    #[arg(long)]
+    pub measurement: Option<String>,
+    /// Write the statements here (JSON array); default: standard output.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Per-message timeout, ms.
+    #[arg(long, default_value_t = 10_000)]
+    pub timeout_ms: u64,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct LvVerifyArgs {
+    /// Chip serial.
+    #[arg(long)]
+    pub chip: String,
+    /// Statement files written by `lv agent` (JSON array or one statement).
+    #[arg(long = "proofs", required = true)]
+    pub proofs: Vec<PathBuf>,
+    /// Write an SVG map of the discs, the feasible region and the licensed site.
+    #[arg(long)]
+    pub svg: Option<PathBuf>,
+    /// A GeoJSON file with the licensed country or area: a pass also needs the region inside it.
+    #[arg(long)]
+    pub area: Option<PathBuf>,
+    /// Independent landmark operators that must each show containment.
+    #[arg(long, default_value_t = 2)]
+    pub min_operators: usize,
+    /// Oldest statement accepted, seconds.
+    #[arg(long, default_value_t = 900)]
+    pub max_age_s: i64,
+    /// Exit 1 unless the verdict is pass.
+    #[arg(long)]
+    pub fail_unless_pass: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct LvVerdictsArgs {
+    /// Only this chip.
+    #[arg(long)]
+    pub chip: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct LvAlertsArgs {
+    /// Include closed alerts.
+    #[arg(long)]
+    pub all: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct LvForwardArgs {
+    /// LISTEN=TARGET@MS, e.g. 127.0.0.1:9001=127.0.0.1:7700@12.75 (repeat). Prints `forwarding LISTEN -> TARGET` lines when ready.
+    #[arg(long = "route", required = true)]
+    pub routes: Vec<String>,
+    /// Allow listening on non-loopback addresses.
+    #[arg(long)]
+    pub allow_remote: bool,
 }
 
 #[derive(Debug, Args)]

@@ -7,6 +7,7 @@
 mod cli;
 mod cmd_demo;
 mod cmd_lists;
+mod cmd_lv;
 mod cmd_rules;
 mod cmd_screen;
 mod cmd_store;
@@ -32,6 +33,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Alerts(args) => cmd_store::alerts(&global, args),
         Command::Review(args) => cmd_store::review(&global, args),
         Command::Audit(args) => cmd_store::audit(&global, args),
+        Command::Lv(args) => cmd_lv::lv(&global, args),
         Command::Analyze(args) => {
             let ty = match args.schema.as_deref().map(input::parse_schema).transpose()? {
                 Some(chiptrace_lists::EntitySchema::Person) => chiptrace_text::NameType::Person,

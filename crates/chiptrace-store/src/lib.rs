@@ -23,11 +23,13 @@
 mod audit;
 mod error;
 mod keys;
+mod lv;
 mod schema;
 mod store;
 
 pub use audit::{AuditEvent, ExportFormat, VerifyReport, verify_export};
 pub use error::{Error, Result};
+pub use lv::{LvAlert, StoredVerdict, VERDICT_DOMAIN, verify_verdict_signature};
 pub use store::{
     Alert, AlertEntry, AlertParty, AlertStatus, Disposition, ImportSummary, ListDiff, Party,
     RescreenSummary, RunSummary, Store,
@@ -36,7 +38,7 @@ pub use store::{
 /// File name of the database inside the data directory.
 pub const DB_FILE: &str = "chiptrace.db";
 /// Schema version this build writes (see `schema.rs`).
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 /// Stable key of a list entry across list versions: the entry id when it
 /// already names its list (deterministic ids, `docs/lists.md`), else

@@ -125,6 +125,39 @@ CREATE TABLE audit_checkpoints (
     signature TEXT NOT NULL          -- Ed25519 over "chiptrace-audit-v1|seq|hash|at"
 );
 "#,
+    // 1 -> 2: location verification (docs/location-verification.md)
+    r#"
+-- registry rows: id = 'chip/<serial>' | 'site/<id>' | 'landmark/<id>'
+CREATE TABLE lv_registry (
+    id TEXT PRIMARY KEY,
+    data_json TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE lv_verdicts (
+    id INTEGER PRIMARY KEY,
+    chip TEXT NOT NULL,
+    at TEXT NOT NULL,
+    result TEXT NOT NULL,            -- pass | fail | inconclusive
+    verdict_json TEXT NOT NULL,      -- canonical JSON of the verdict
+    statements_json TEXT NOT NULL,   -- the landmark statements it rests on
+    signature TEXT NOT NULL,         -- Ed25519 (audit key) over "chiptrace-lv-verdict-v1\n" + verdict_json
+    public_key TEXT NOT NULL
+);
+CREATE INDEX lv_verdicts_chip ON lv_verdicts(chip);
+-- state that makes replays and rollbacks fail (derived from verdicts)
+CREATE TABLE lv_nonces (nonce TEXT PRIMARY KEY, chip TEXT NOT NULL, verdict_id INTEGER NOT NULL);
+CREATE INDEX lv_nonces_chip ON lv_nonces(chip);
+CREATE TABLE lv_chip_state (chip TEXT PRIMARY KEY, last_counter INTEGER NOT NULL);
+CREATE TABLE lv_alerts (
+    id INTEGER PRIMARY KEY,
+    chip TEXT NOT NULL,
+    verdict_id INTEGER NOT NULL REFERENCES lv_verdicts(id),
+    result TEXT NOT NULL,
+    status TEXT NOT NULL,            -- open | closed
+    reason TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+"#,
 ];
 
 /// Apply pending migrations inside one transaction.

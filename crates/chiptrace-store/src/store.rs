@@ -179,13 +179,13 @@ pub struct RescreenSummary {
 
 /// The store.
 pub struct Store {
-    conn: Connection,
+    pub(crate) conn: Connection,
     dir: PathBuf,
-    key: SigningKey,
+    pub(crate) key: SigningKey,
     actor: String,
 }
 
-fn now() -> String {
+pub(crate) fn now() -> String {
     jiff::Timestamp::now()
         .round(jiff::Unit::Microsecond)
         .unwrap_or(jiff::Timestamp::now())
@@ -370,7 +370,7 @@ impl Store {
 
     /// Run `f` in one IMMEDIATE transaction with an audit appender; the
     /// chain head is signed before commit. All or nothing.
-    fn write<T>(&mut self, f: impl FnOnce(&Transaction, &mut Appender) -> Result<T>) -> Result<T> {
+    pub(crate) fn write<T>(&mut self, f: impl FnOnce(&Transaction, &mut Appender) -> Result<T>) -> Result<T> {
         let at = now();
         let actor = self.actor.clone();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -973,13 +973,16 @@ impl Store {
                 Err(_) => self.key.verifying_key(),
             },
         };
-        let hashers: [(&str, RecordHasher); 6] = [
+        let hashers: [(&str, RecordHasher); 9] = [
             ("parties", parties_all),
             ("alerts", alerts_all),
             ("dispositions", dispositions_all),
             ("screening_runs", runs_all),
             ("list_versions", list_versions_all),
             ("decisions", decisions_all),
+            ("lv_registry", |c| each(c, "lv_registry", crate::lv::registry_record)),
+            ("lv_verdicts", |c| each(c, "lv_verdicts", crate::lv::verdict_record)),
+            ("lv_alerts", |c| each(c, "lv_alerts", crate::lv::lv_alert_record)),
         ];
         // one read transaction: a consistent snapshot while others write
         let tx = self.conn.unchecked_transaction()?;
