@@ -152,7 +152,10 @@ fn serve(g: &Global, s: LvServeArgs) -> anyhow::Result<ExitCode> {
     };
     let mut chips = HashMap::new();
     for c in reg.chips.values() {
-        chips.insert(c.serial.clone(), c.key().map_err(|e| anyhow::anyhow!("chip {}: {e}", c.serial))?);
+        chips.insert(
+            c.serial.clone(),
+            c.key().map_err(|e| anyhow::anyhow!("chip {}: {e}", c.serial))?,
+        );
     }
     if let Some(l) = reg.landmarks.get(&s.id)
         && l.public_key != hex::encode(key.verifying_key().as_bytes())
@@ -193,14 +196,18 @@ fn default_measurement() -> [u8; 32] {
 fn agent(a: LvAgentArgs) -> anyhow::Result<ExitCode> {
     let key = chiptrace_lv::keys::load_secret(&a.key)?;
     let measurement = match &a.measurement {
-        Some(m) => chiptrace_lv::proto::decode32(m).context("--measurement must be 64 hex characters")?,
+        Some(m) => {
+            chiptrace_lv::proto::decode32(m).context("--measurement must be 64 hex characters")?
+        }
         None => default_measurement(),
     };
     let state = a.state.clone().unwrap_or_else(|| a.key.with_extension("counter"));
     let counter = Counter::open(&state)?;
     let mut targets = Vec::new();
     for l in &a.landmarks {
-        let (id, addr) = l.split_once('=').with_context(|| format!("--landmark {l:?}: expected ID=HOST:PORT"))?;
+        let (id, addr) = l
+            .split_once('=')
+            .with_context(|| format!("--landmark {l:?}: expected ID=HOST:PORT"))?;
         targets.push(Target { landmark: id.to_string(), addr: addr.to_string(), key: None });
     }
     let mut agent = Agent::new(&a.chip, key, measurement, counter)?;
@@ -212,16 +219,27 @@ fn agent(a: LvAgentArgs) -> anyhow::Result<ExitCode> {
     for (id, r) in results {
         match r {
             Ok(st) => {
-                eprintln!("{id}: {} rounds, rtt_min {:.3} ms", st.body.rounds.len(), st.body.rtt_min_ms().unwrap_or(f64::NAN));
+                eprintln!(
+                    "{id}: {} rounds, rtt_min {:.3} ms",
+                    st.body.rounds.len(),
+                    st.body.rtt_min_ms().unwrap_or(f64::NAN)
+                );
                 statements.push(st);
             }
             Err(e) => eprintln!("{id}: failed: {e}"),
         }
     }
-    eprintln!("{} of {} landmarks answered in {:.1} ms", statements.len(), targets.len(), elapsed.as_secs_f64() * 1e3);
+    eprintln!(
+        "{} of {} landmarks answered in {:.1} ms",
+        statements.len(),
+        targets.len(),
+        elapsed.as_secs_f64() * 1e3
+    );
     let text = serde_json::to_string_pretty(&statements)?;
     match &a.out {
-        Some(p) => std::fs::write(p, text + "\n").with_context(|| format!("writing {}", p.display()))?,
+        Some(p) => {
+            std::fs::write(p, text + "\n").with_context(|| format!("writing {}", p.display()))?
+        }
         None => println!("{text}"),
     }
     Ok(if statements.is_empty() { ExitCode::from(2) } else { ExitCode::SUCCESS })
@@ -230,7 +248,11 @@ fn agent(a: LvAgentArgs) -> anyhow::Result<ExitCode> {
 fn read_statements(path: &Path) -> anyhow::Result<Vec<Statement>> {
     let meta = std::fs::metadata(path).with_context(|| format!("{}", path.display()))?;
     if meta.len() > MAX_PROOF_FILE {
-        bail!("{}: {} bytes is more than the {MAX_PROOF_FILE}-byte limit for a proofs file", path.display(), meta.len());
+        bail!(
+            "{}: {} bytes is more than the {MAX_PROOF_FILE}-byte limit for a proofs file",
+            path.display(),
+            meta.len()
+        );
     }
     let text = std::fs::read_to_string(path).with_context(|| format!("{}", path.display()))?;
     let v: serde_json::Value =
@@ -256,7 +278,8 @@ fn verify(g: &Global, v: LvVerifyArgs) -> anyhow::Result<ExitCode> {
         }
         None => None,
     };
-    let policy = Policy { min_operators: v.min_operators, max_age_s: v.max_age_s, ..Policy::default() };
+    let policy =
+        Policy { min_operators: v.min_operators, max_age_s: v.max_age_s, ..Policy::default() };
     let mut store = open(g)?;
     let now = jiff::Timestamp::now();
     let (verdict, stored) = store.lv_verify_and_record(&v.chip, &statements, |reg, hist| {
@@ -282,14 +305,29 @@ fn verify(g: &Global, v: LvVerifyArgs) -> anyhow::Result<ExitCode> {
         }
         Format::Table => print_verdict(&mut out, &verdict, &stored)?,
     }
-    Ok(if v.fail_unless_pass && verdict.result != Outcome::Pass { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if v.fail_unless_pass && verdict.result != Outcome::Pass {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
-fn print_verdict(out: &mut impl Write, v: &Verdict, s: &chiptrace_store::StoredVerdict) -> anyhow::Result<()> {
+fn print_verdict(
+    out: &mut impl Write,
+    v: &Verdict,
+    s: &chiptrace_store::StoredVerdict,
+) -> anyhow::Result<()> {
     writeln!(
         out,
         "chip {} ({}) · licensed site {} {} ({:.4}, {:.4}), radius {} km, licence {}",
-        v.chip, v.model, v.site.site_id, v.site.country, v.site.lat, v.site.lon, v.site.radius_km, v.site.licence
+        v.chip,
+        v.model,
+        v.site.site_id,
+        v.site.country,
+        v.site.lat,
+        v.site.lon,
+        v.site.radius_km,
+        v.site.licence
     )?;
     writeln!(out, "verdict: {}", v.result.as_str().to_uppercase())?;
     for r in &v.reasons {
@@ -301,7 +339,8 @@ fn print_verdict(out: &mut impl Write, v: &Verdict, s: &chiptrace_store::StoredV
         "landmark", "operator", "rtt_ms", "bound_km", "fibre_km", "site_km", "budget", "status"
     )?;
     for p in &v.proofs {
-        let f = |x: Option<f64>, d: usize| x.map(|x| format!("{x:.d$}")).unwrap_or_else(|| "-".into());
+        let f =
+            |x: Option<f64>, d: usize| x.map(|x| format!("{x:.d$}")).unwrap_or_else(|| "-".into());
         writeln!(
             out,
             "{:<12} {:<10} {:>8} {:>10} {:>10} {:>9} {:>9} {:<9} {}",
@@ -382,7 +421,11 @@ fn forward(f: LvForwardArgs) -> anyhow::Result<ExitCode> {
     }
     let fw = Forwarder::spawn(&routes)?;
     for (r, a) in routes.iter().zip(&fw.addrs) {
-        println!("forwarding {a} -> {} (+{:.3} ms each way)", r.target, r.one_way.as_secs_f64() * 1e3);
+        println!(
+            "forwarding {a} -> {} (+{:.3} ms each way)",
+            r.target,
+            r.one_way.as_secs_f64() * 1e3
+        );
     }
     std::io::stdout().flush()?;
     loop {

@@ -52,7 +52,9 @@ impl Area {
                 if let Some(bad) = ring.iter().position(|p| !p.is_valid()) {
                     return Err(GeoError::InvalidArea {
                         name,
-                        message: format!("polygon {pi} ring {ri} vertex {bad} is not a valid coordinate"),
+                        message: format!(
+                            "polygon {pi} ring {ri} vertex {bad} is not a valid coordinate"
+                        ),
                     });
                 }
                 let ring = close_ring(ring).ok_or_else(|| GeoError::InvalidArea {
@@ -147,10 +149,13 @@ impl Area {
         for (a, b) in self.edges() {
             stack.push((a.lat, a.lon, dist(a.lat, a.lon), b.lat, b.lon, dist(b.lat, b.lon)));
             while let Some((la0, lo0, d0, la1, lo1, d1)) = stack.pop() {
-                let half = EARTH_RADIUS_KM * (la1 - la0).to_radians().hypot((lo1 - lo0).to_radians()) / 2.0;
+                let half = EARTH_RADIUS_KM
+                    * (la1 - la0).to_radians().hypot((lo1 - lo0).to_radians())
+                    / 2.0;
                 let lb = d0.min(d1) - half;
                 best = best.min(d0).min(d1);
-                if lb >= best - DISTANCE_ACCURACY_KM || half <= DISTANCE_ACCURACY_KM || budget == 0 {
+                if lb >= best - DISTANCE_ACCURACY_KM || half <= DISTANCE_ACCURACY_KM || budget == 0
+                {
                     lower = lower.min(lb);
                     continue;
                 }
@@ -261,7 +266,9 @@ impl Reader<'_> {
     fn feature(&mut self, f: &Value, path: &str, index: usize) -> Result<Area, GeoError> {
         let ty = self.type_of(f, path)?;
         if ty != "Feature" {
-            return Err(self.err(&format!("{path}.type"), &format!("expected \"Feature\", found {ty:?}")));
+            return Err(
+                self.err(&format!("{path}.type"), &format!("expected \"Feature\", found {ty:?}"))
+            );
         }
         let name = ["name", "NAME", "ADMIN", "iso_a2"]
             .iter()
@@ -280,9 +287,7 @@ impl Reader<'_> {
                 return Err(self.err(&geom_path, &format!("feature {name:?} has no geometry")));
             }
         };
-        let polygons = self
-            .geometry(geom, &geom_path)
-            .map_err(|e| self.with_name(e, &name))?;
+        let polygons = self.geometry(geom, &geom_path).map_err(|e| self.with_name(e, &name))?;
         self.area(name, polygons, path)
     }
 
@@ -310,14 +315,18 @@ impl Reader<'_> {
                 let mut out = Vec::with_capacity(coords.len());
                 for (i, p) in coords.iter().enumerate() {
                     let ppath = format!("{cpath}[{i}]");
-                    let arr = p.as_array().ok_or_else(|| self.err(&ppath, "a polygon must be an array of rings"))?;
+                    let arr = p
+                        .as_array()
+                        .ok_or_else(|| self.err(&ppath, "a polygon must be an array of rings"))?;
                     out.push(self.polygon(arr, &ppath)?);
                 }
                 Ok(out)
             }
             other => Err(self.err(
                 &format!("{path}.type"),
-                &format!("geometry type {other:?} is not an area (expected Polygon or MultiPolygon)"),
+                &format!(
+                    "geometry type {other:?} is not an area (expected Polygon or MultiPolygon)"
+                ),
             )),
         }
     }
@@ -329,14 +338,18 @@ impl Reader<'_> {
         let mut out = Vec::with_capacity(rings.len());
         for (ri, ring) in rings.iter().enumerate() {
             let rpath = format!("{path}[{ri}]");
-            let positions = ring.as_array().ok_or_else(|| self.err(&rpath, "a ring must be an array of positions"))?;
+            let positions = ring
+                .as_array()
+                .ok_or_else(|| self.err(&rpath, "a ring must be an array of positions"))?;
             let mut pts = Vec::with_capacity(positions.len());
             for (k, pos) in positions.iter().enumerate() {
                 self.vertices += 1;
                 if self.vertices > MAX_GEOJSON_VERTICES {
                     return Err(GeoError::TooLarge {
                         file: self.source.to_string(),
-                        detail: format!("more than {MAX_GEOJSON_VERTICES} vertices (at {rpath}[{k}])"),
+                        detail: format!(
+                            "more than {MAX_GEOJSON_VERTICES} vertices (at {rpath}[{k}])"
+                        ),
                     });
                 }
                 pts.push(self.position(pos, &format!("{rpath}[{k}]"))?);
@@ -350,12 +363,15 @@ impl Reader<'_> {
     }
 
     fn position(&self, pos: &Value, path: &str) -> Result<LatLon, GeoError> {
-        let arr = pos
-            .as_array()
-            .filter(|a| a.len() >= 2)
-            .ok_or_else(|| self.err(path, "a position must be an array [longitude, latitude, ...]"))?;
-        let lon = arr[0].as_f64().ok_or_else(|| self.err(&format!("{path}[0]"), "longitude is not a number"))?;
-        let lat = arr[1].as_f64().ok_or_else(|| self.err(&format!("{path}[1]"), "latitude is not a number"))?;
+        let arr = pos.as_array().filter(|a| a.len() >= 2).ok_or_else(|| {
+            self.err(path, "a position must be an array [longitude, latitude, ...]")
+        })?;
+        let lon = arr[0]
+            .as_f64()
+            .ok_or_else(|| self.err(&format!("{path}[0]"), "longitude is not a number"))?;
+        let lat = arr[1]
+            .as_f64()
+            .ok_or_else(|| self.err(&format!("{path}[1]"), "latitude is not a number"))?;
         LatLon::new(lat, lon).map_err(|e| self.err(path, &e.to_string()))
     }
 }
@@ -396,8 +412,12 @@ mod tests {
 
     #[test]
     fn degenerate_rings_are_rejected() {
-        assert!(Area::new("x", vec![vec![vec![ll(0.0, 0.0), ll(1.0, 1.0), ll(0.0, 0.0)]]]).is_err());
+        assert!(
+            Area::new("x", vec![vec![vec![ll(0.0, 0.0), ll(1.0, 1.0), ll(0.0, 0.0)]]]).is_err()
+        );
         assert!(Area::new("x", vec![vec![]]).is_err());
-        assert!(Area::new("x", vec![vec![vec![ll(95.0, 0.0), ll(1.0, 1.0), ll(2.0, 0.0)]]]).is_err());
+        assert!(
+            Area::new("x", vec![vec![vec![ll(95.0, 0.0), ll(1.0, 1.0), ll(2.0, 0.0)]]]).is_err()
+        );
     }
 }

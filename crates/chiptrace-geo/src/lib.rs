@@ -15,9 +15,14 @@
 //! * [`Area`] and [`parse_geojson`]: licensed areas / countries.
 //! * [`svg::render`]: a self-contained, deterministic SVG map.
 //!
-//! The model is a sphere. Its error against the WGS84 ellipsoid is below
-//! 0.5 % of the distance, which callers must add as a margin to radii
-//! (enlarge measured discs, shrink licensed radii); see docs/geo.md.
+//! The model is a sphere with the latitudes and longitudes of WGS84. Its
+//! distances differ from WGS84 geodesics by −0.45 % to +0.56 %, and a
+//! delay bound is a straight-line (chord) distance, not a surface one:
+//! turn delay bounds into disc radii with [`sound_disc_radius_km`] and
+//! licensed radii into spherical ones with [`sound_site_radius_km`]. Areas
+//! are compared by coordinates and need no such margin. See docs/geo.md.
+
+#![warn(missing_docs)]
 
 mod area;
 mod error;
@@ -41,10 +46,58 @@ pub const EARTH_RADIUS_KM: f64 = 6371.0088;
 /// Half the circumference of the model sphere: the largest possible distance.
 pub const HALF_CIRCUMFERENCE_KM: f64 = EARTH_RADIUS_KM * std::f64::consts::PI;
 
-/// Relative error of the spherical model against WGS84 geodesic distances
-/// (upper bound; the true maximum is about 0.34 %). Callers turning a
-/// physical bound into a disc should enlarge the radius by this fraction.
-pub const SPHERE_MODEL_REL_ERROR: f64 = 0.005;
+/// Largest ratio of a length on the model sphere to the same path's length on
+/// the WGS84 ellipsoid (same latitudes and longitudes): `R / M(0°)`, with
+/// `M(0°) = 6335.439 km` the meridional radius of curvature at the equator,
+/// rounded up. Spherical distances overstate WGS84 geodesic distances by at
+/// most this factor (about +0.56 %, north-south near the equator).
+pub const SPHERE_OVER_ELLIPSOID_MAX: f64 = 1.00562;
+
+/// Largest ratio of a WGS84 length to the same path's length on the model
+/// sphere: `M(90°) / R` with `M(90°) = 6399.594 km`, rounded up. WGS84
+/// geodesic distances exceed spherical ones by at most this factor (about
+/// +0.45 %, near the poles).
+pub const ELLIPSOID_OVER_SPHERE_MAX: f64 = 1.0045;
+
+/// Smallest radius of curvature of the WGS84 ellipsoid (meridional, at the
+/// equator), rounded down, km.
+pub const WGS84_MIN_CURVATURE_RADIUS_KM: f64 = 6335.43;
+
+/// Sound disc radius on the model sphere for a physical bound on the
+/// **straight-line** (3-D) distance between landmark and chip, such as
+/// `c × (RTT − t_proc_min) / 2`.
+///
+/// Two corrections, both enlarging:
+/// 1. Straight line → surface. A WGS84 geodesic is a space curve whose
+///    curvature is at most `1 / M(0°)`, so by Schur's comparison theorem its
+///    length `g` and chord `D` satisfy `D ≥ 2r·sin(g / 2r)` with
+///    `r =` [`WGS84_MIN_CURVATURE_RADIUS_KM`], i.e. `g ≤ 2r·asin(D / 2r)`
+///    (≈ 0.15 % more than `D` at 1,500 km, 1 % at 4,500 km).
+/// 2. Ellipsoid → sphere: times [`SPHERE_OVER_ELLIPSOID_MAX`].
+///
+/// Assumes both ends are at or above the ellipsoid (heights only shrink the
+/// footprint); a depth of 1 km below it would need another 0.016 %. A bound
+/// of `2r` or more (or NaN/∞) gives half the circumference (no information).
+/// Negative bounds give 0.
+pub fn sound_disc_radius_km(straight_line_km: f64) -> f64 {
+    if straight_line_km.is_nan() {
+        return HALF_CIRCUMFERENCE_KM;
+    }
+    let r = WGS84_MIN_CURVATURE_RADIUS_KM;
+    let x = straight_line_km.max(0.0) / (2.0 * r);
+    if x >= 1.0 {
+        return HALF_CIRCUMFERENCE_KM;
+    }
+    (2.0 * r * x.asin() * SPHERE_OVER_ELLIPSOID_MAX).min(HALF_CIRCUMFERENCE_KM)
+}
+
+/// Sound radius on the model sphere for an allowed WGS84 geodesic distance
+/// (e.g. "within 30 km of the licensed site"): a region within the returned
+/// spherical radius is within `geodesic_km` on the ellipsoid. Divides by
+/// [`ELLIPSOID_OVER_SPHERE_MAX`] (shrinks by about 0.45 %).
+pub fn sound_site_radius_km(geodesic_km: f64) -> f64 {
+    geodesic_km / ELLIPSOID_OVER_SPHERE_MAX
+}
 
 /// A point on the sphere, in degrees.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -149,6 +202,31 @@ mod tests {
         // One metre apart: haversine keeps full precision.
         let b = destination(a, 45.0, 0.001);
         assert!((distance_km(a, b) - 0.001).abs() < 1e-9);
+    }
+
+    #[test]
+    fn sound_radii_enlarge_and_shrink() {
+        // Small bounds: about the ellipsoid factor.
+        let r = sound_disc_radius_km(10.0);
+        assert!(r > 10.0 * 1.0056 && r < 10.0 * 1.0057, "{r}");
+        // 4,472 km straight line: the surface distance is about 1 % more
+        // (sphere: 2R·asin(D/2R)), plus the ellipsoid factor.
+        let sphere_arc = 2.0 * EARTH_RADIUS_KM * (4472.0 / (2.0 * EARTH_RADIUS_KM)).asin();
+        assert!(sound_disc_radius_km(4472.0) > sphere_arc * 1.0056);
+        assert!(sphere_arc > 4472.0 * 1.008);
+        assert_eq!(sound_disc_radius_km(13_000.0), HALF_CIRCUMFERENCE_KM);
+        assert_eq!(sound_disc_radius_km(f64::NAN), HALF_CIRCUMFERENCE_KM);
+        assert_eq!(sound_disc_radius_km(-1.0), 0.0);
+        assert!(sound_site_radius_km(30.0) < 30.0 && sound_site_radius_km(30.0) > 29.86);
+        // The constants match WGS84 (a = 6378.137 km, f = 1/298.257223563).
+        let (a, f) = (6378.137f64, 1.0 / 298.257223563);
+        let e2 = f * (2.0 - f);
+        let m0 = a * (1.0 - e2);
+        let m90 = a / (1.0 - e2).sqrt();
+        assert!(WGS84_MIN_CURVATURE_RADIUS_KM <= m0 && m0 - WGS84_MIN_CURVATURE_RADIUS_KM < 0.01);
+        assert!(SPHERE_OVER_ELLIPSOID_MAX >= EARTH_RADIUS_KM / m0);
+        assert!(ELLIPSOID_OVER_SPHERE_MAX >= m90 / EARTH_RADIUS_KM);
+        assert!(EARTH_RADIUS_KM / a < 1.0, "east-west the sphere is shorter, inside the bounds");
     }
 
     #[test]

@@ -361,7 +361,7 @@ fn arc_extremes(cap: &Cap, arc: &Arc, q: V3) -> (f64, f64) {
     // the circle's centre and q.
     let psi = dot(q, cap.v).atan2(dot(q, cap.u));
     for t in [psi, psi + PI] {
-        if false && in_arc(t, arc.s, arc.e) {
+        if in_arc(t, arc.s, arc.e) {
             eval(t);
         }
     }
@@ -503,7 +503,8 @@ impl Region {
                 return false;
             }
             *budget -= 1;
-            let half = EARTH_RADIUS_KM * (la1 - la0).to_radians().hypot((lo1 - lo0).to_radians()) / 2.0;
+            let half =
+                EARTH_RADIUS_KM * (la1 - la0).to_radians().hypot((lo1 - lo0).to_radians()) / 2.0;
             let q0 = to_vec(LatLon { lat: la0, lon: lo0 });
             let q1 = to_vec(LatLon { lat: la1, lon: lo1 });
             // Cheap test against the region's bounding cap around m.
@@ -599,9 +600,9 @@ impl Region {
             let cap = &self.kept[arc.cap];
             // A circle identical (within tolerance) to an earlier one adds
             // nothing to the picture; its points are within 2 tolerances.
-            let dup = self.kept[..arc.cap].iter().any(|o| {
-                angle(o.c, cap.c) <= TOL_RAD && (o.rho - cap.rho).abs() <= TOL_RAD
-            });
+            let dup = self.kept[..arc.cap]
+                .iter()
+                .any(|o| angle(o.c, cap.c) <= TOL_RAD && (o.rho - cap.rho).abs() <= TOL_RAD);
             if dup {
                 continue;
             }
@@ -671,7 +672,8 @@ impl Region {
         }
         // A point within `margin` of a sample differs in longitude by at most
         // margin / (R cos φ) for the highest latitude φ on the way.
-        let phi = lat_max.abs().max(lat_min.abs()) + (self.margin_km / EARTH_RADIUS_KM).to_degrees();
+        let phi =
+            lat_max.abs().max(lat_min.abs()) + (self.margin_km / EARTH_RADIUS_KM).to_degrees();
         if phi >= 89.9 {
             return full(lat_min, lat_max);
         }

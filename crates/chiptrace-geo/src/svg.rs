@@ -78,10 +78,10 @@ pub struct MapSpec<'a> {
     pub caption: Vec<String>,
 }
 
-const WIDTH: f64 = 960.0;
+const WIDTH: f64 = 1000.0;
 const PLOT_LEFT: f64 = 70.0;
 const PLOT_TOP: f64 = 56.0;
-const PLOT_MAX_W: f64 = 860.0;
+const PLOT_MAX_W: f64 = 740.0;
 const PLOT_MAX_H: f64 = 640.0;
 const LINE_H: f64 = 18.0;
 const CIRCLE_SAMPLES: usize = 180;
@@ -108,6 +108,19 @@ pub fn escape(text: &str) -> String {
 fn num(x: f64) -> String {
     let s = format!("{x:.2}");
     if s == "-0.00" { "0.00".to_string() } else { s }
+}
+
+/// Distances for labels: whole km from 100 km, else one or two decimals.
+fn km(x: f64) -> String {
+    let a = x.abs();
+    let s = if a >= 100.0 {
+        format!("{x:.0}")
+    } else if a >= 1.0 {
+        format!("{x:.1}")
+    } else {
+        format!("{x:.2}")
+    };
+    format!("{s} km")
 }
 
 fn wrap180(x: f64) -> f64 {
@@ -164,6 +177,7 @@ fn unwrap(pts: &[LatLon], lon0: f64) -> Path {
 struct Frame {
     lat_max: f64,
     lon_min: f64,
+    lon_max: f64,
     kx: f64,
     s: f64,
     w: f64,
@@ -173,24 +187,40 @@ struct Frame {
 
 impl Frame {
     fn xy(&self, lat: f64, lon: f64) -> (f64, f64) {
-        (PLOT_LEFT + (lon - self.lon_min) * self.kx * self.s, PLOT_TOP + (self.lat_max - lat) * self.s)
+        (
+            PLOT_LEFT + (lon - self.lon_min) * self.kx * self.s,
+            PLOT_TOP + (self.lat_max - lat) * self.s,
+        )
     }
 
+    /// SVG path data for a ring, repeated 360° to the west / east when it
+    /// runs past the map's window (a shape across the map's seam, or around
+    /// a pole), so the clip shows every part of it.
     fn path_d(&self, path: &Path, close: bool) -> String {
+        let (lo, hi) = path
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), p| (a.min(p.1), b.max(p.1)));
         let mut d = String::new();
-        for (i, (lat, lon)) in path.iter().enumerate() {
-            let (x, y) = self.xy(*lat, *lon);
-            let _ = write!(d, "{}{},{} ", if i == 0 { "M" } else { "L" }, num(x), num(y));
-        }
-        if close && !d.is_empty() {
-            d.push('Z');
+        for shift in [-360.0, 0.0, 360.0] {
+            let overlaps = lo + shift <= self.lon_max && hi + shift >= self.lon_min;
+            if shift != 0.0 && !overlaps {
+                continue;
+            }
+            for (i, (lat, lon)) in path.iter().enumerate() {
+                let (x, y) = self.xy(*lat, *lon + shift);
+                let _ = write!(d, "{}{},{} ", if i == 0 { "M" } else { "L" }, num(x), num(y));
+            }
+            if close && !path.is_empty() {
+                d.push_str("Z ");
+            }
         }
         d.trim_end().to_string()
     }
 }
 
 fn nice_step(span: f64, max_lines: f64) -> f64 {
-    const STEPS: [f64; 14] = [0.01, 0.02, 0.05, 0.1, 0.2, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 15.0, 30.0, 45.0];
+    const STEPS: [f64; 14] =
+        [0.01, 0.02, 0.05, 0.1, 0.2, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 15.0, 30.0, 45.0];
     STEPS.iter().copied().find(|s| span / s <= max_lines).unwrap_or(90.0)
 }
 
@@ -206,7 +236,11 @@ fn decimals(step: f64) -> usize {
 
 fn lat_label(lat: f64, dec: usize) -> String {
     let v = format!("{:.*}", dec, lat.abs());
-    if lat.abs() < 1e-9 { format!("{v}°") } else { format!("{v}°{}", if lat > 0.0 { 'N' } else { 'S' }) }
+    if lat.abs() < 1e-9 {
+        format!("{v}°")
+    } else {
+        format!("{v}°{}", if lat > 0.0 { 'N' } else { 'S' })
+    }
 }
 
 fn lon_label(lon: f64, dec: usize) -> String {
@@ -219,6 +253,11 @@ fn lon_label(lon: f64, dec: usize) -> String {
     }
 }
 
+fn title_len(map: &MapSpec) -> usize {
+    // The title is 18 px bold: count it as 1.5 normal characters.
+    map.title.chars().count() * 3 / 2
+}
+
 /// Renders the map as a standalone SVG document.
 pub fn render(map: &MapSpec) -> String {
     // Central longitude: circular mean of what the map is about.
@@ -228,14 +267,19 @@ pub fn render(map: &MapSpec) -> String {
         Some(MapRegion::Boundary(b)) => b.iter().copied().filter(LatLon::is_valid).collect(),
         None => Vec::new(),
     };
-    let valid_discs: Vec<&MapDisc> =
-        map.discs.iter().filter(|d| d.disc.center.is_valid() && !d.disc.radius_km.is_nan()).collect();
+    let valid_discs: Vec<&MapDisc> = map
+        .discs
+        .iter()
+        .filter(|d| d.disc.center.is_valid() && !d.disc.radius_km.is_nan())
+        .collect();
     focus.extend(region_pts.iter().copied());
     focus.extend(valid_discs.iter().map(|d| d.disc.center));
     focus.extend(map.site.iter().map(|s| s.center).filter(LatLon::is_valid));
     focus.extend(map.points.iter().map(|p| p.0).filter(LatLon::is_valid));
     if focus.is_empty() {
-        focus.extend(map.areas.iter().flat_map(|a| a.polygons().iter().flatten().flatten().copied()));
+        focus.extend(
+            map.areas.iter().flat_map(|a| a.polygons().iter().flatten().flatten().copied()),
+        );
     }
     let lon0 = {
         let (sx, sy) = focus.iter().fold((0.0, 0.0), |(x, y), p| {
@@ -285,6 +329,11 @@ pub fn render(map: &MapSpec) -> String {
     if !la0.is_finite() {
         (la0, la1, lo0, lo1) = (-60.0, 75.0, -180.0, 180.0);
     }
+    // Something around a pole spans every longitude: show the world around
+    // the central longitude.
+    if lo1 - lo0 >= 360.0 {
+        (lo0, lo1) = (lon0 - 180.0, lon0 + 180.0);
+    }
     // Padding and a minimum span so a lone point is still a map.
     let min_span = 0.2;
     let (clat, clon) = ((la0 + la1) / 2.0, (lo0 + lo1) / 2.0);
@@ -300,6 +349,7 @@ pub fn render(map: &MapSpec) -> String {
     let f = Frame {
         lat_max,
         lon_min,
+        lon_max,
         kx,
         s,
         w: (lon_max - lon_min) * kx * s,
@@ -327,16 +377,31 @@ pub fn render(map: &MapSpec) -> String {
     let legend_top = PLOT_TOP + f.h + 54.0;
     let caption_top = legend_top + LINE_H * legend.len() as f64 + 10.0;
     let height = (caption_top + LINE_H * map.caption.len() as f64 + 16.0).ceil();
+    // Wide enough for the plot and for the legend / caption text.
+    let longest = map
+        .caption
+        .iter()
+        .map(|c| c.chars().count())
+        .chain([title_len(map), 60])
+        .max()
+        .unwrap_or(60);
+    let width =
+        (PLOT_LEFT + f.w + 180.0).max(PLOT_LEFT + 7.0 * longest as f64 + 20.0).min(WIDTH).ceil();
 
     let mut o = String::new();
     let _ = writeln!(
         o,
         r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" font-family="sans-serif" font-size="12">"#,
-        w = num(WIDTH),
+        w = num(width),
         h = num(height)
     );
     let _ = writeln!(o, "<title>{}</title>", escape(&map.title));
-    let _ = writeln!(o, r#"<rect x="0" y="0" width="{}" height="{}" fill="white"/>"#, num(WIDTH), num(height));
+    let _ = writeln!(
+        o,
+        r#"<rect x="0" y="0" width="{}" height="{}" fill="white"/>"#,
+        num(width),
+        num(height)
+    );
     let _ = writeln!(
         o,
         r#"<text x="{}" y="30" font-size="18" font-weight="bold">{}</text>"#,
@@ -369,7 +434,14 @@ pub fn render(map: &MapSpec) -> String {
     while k * lat_step <= lat_max + 1e-9 {
         let lat = k * lat_step;
         let (x0, y) = f.xy(lat, lon_min);
-        let _ = writeln!(o, r#"<line x1="{}" y1="{}" x2="{}" y2="{}"/>"#, num(x0), num(y), num(x0 + f.w), num(y));
+        let _ = writeln!(
+            o,
+            r#"<line x1="{}" y1="{}" x2="{}" y2="{}"/>"#,
+            num(x0),
+            num(y),
+            num(x0 + f.w),
+            num(y)
+        );
         let _ = writeln!(
             labels,
             r##"<text x="{}" y="{}" text-anchor="end" fill="#445">{}</text>"##,
@@ -383,7 +455,14 @@ pub fn render(map: &MapSpec) -> String {
     while k * lon_step <= lon_max + 1e-9 {
         let lon = k * lon_step;
         let (x, y0) = f.xy(lat_max, lon);
-        let _ = writeln!(o, r#"<line x1="{}" y1="{}" x2="{}" y2="{}"/>"#, num(x), num(y0), num(x), num(y0 + f.h));
+        let _ = writeln!(
+            o,
+            r#"<line x1="{}" y1="{}" x2="{}" y2="{}"/>"#,
+            num(x),
+            num(y0),
+            num(x),
+            num(y0 + f.h)
+        );
         let _ = writeln!(
             labels,
             r##"<text x="{}" y="{}" text-anchor="middle" fill="#445">{}</text>"##,
@@ -408,7 +487,9 @@ pub fn render(map: &MapSpec) -> String {
     }
     for (d, ring) in valid_discs.iter().zip(&disc_rings) {
         let style = match d.style {
-            DiscStyle::Landmark => "fill=\"#1f77b4\" fill-opacity=\"0.12\" stroke=\"#1f77b4\" stroke-width=\"1.2\"",
+            DiscStyle::Landmark => {
+                "fill=\"#1f77b4\" fill-opacity=\"0.12\" stroke=\"#1f77b4\" stroke-width=\"1.2\""
+            }
             DiscStyle::Rejected => {
                 "fill=\"none\" stroke=\"#888888\" stroke-width=\"1.2\" stroke-dasharray=\"6 4\""
             }
@@ -417,7 +498,7 @@ pub fn render(map: &MapSpec) -> String {
             o,
             "<path class=\"disc\" d=\"{}\" {style}><title>{}</title></path>",
             f.path_d(ring, true),
-            escape(&format!("{} ({} km)", d.disc.label, num(d.disc.radius_km)))
+            escape(&format!("{} ({})", d.disc.label, km(d.disc.radius_km)))
         );
     }
     if let Some(ring) = &region_ring {
@@ -432,12 +513,22 @@ pub fn render(map: &MapSpec) -> String {
             o,
             "<path class=\"site\" d=\"{}\" fill=\"none\" stroke=\"#d62728\" stroke-width=\"2\"><title>{}</title></path>",
             f.path_d(ring, true),
-            escape(&format!("{} ({} km)", site.label, num(site.radius_km)))
+            escape(&format!("{} ({})", site.label, km(site.radius_km)))
+        );
+    }
+    // Area outlines again above the fills, so borders stay visible.
+    for rings in &area_rings {
+        let d: Vec<String> = rings.iter().map(|r| f.path_d(r, true)).collect();
+        let _ = writeln!(
+            o,
+            "<path class=\"area-outline\" d=\"{}\" fill=\"none\" stroke=\"#6b5b3e\" stroke-width=\"1\" stroke-dasharray=\"2 2\"/>",
+            d.join(" ")
         );
     }
     o.push_str("</g>\n");
 
-    // Markers and labels on top.
+    // Markers and labels on top, with a white halo for legibility.
+    o.push_str("<g class=\"labels\" stroke=\"white\" stroke-width=\"3\" paint-order=\"stroke\" stroke-linejoin=\"round\">\n");
     for d in &valid_discs {
         let (x, y) = f.xy(d.disc.center.lat, lon0 + wrap180(d.disc.center.lon - lon0));
         let color = if d.style == DiscStyle::Landmark { "#1f77b4" } else { "#888888" };
@@ -448,7 +539,7 @@ pub fn render(map: &MapSpec) -> String {
             num(y - 5.0),
             num(x + 7.0),
             num(y + 4.0),
-            escape(&format!("{} ({} km)", d.disc.label, num(d.disc.radius_km)))
+            escape(&format!("{} ({})", d.disc.label, km(d.disc.radius_km)))
         );
     }
     if let Some(site) = map.site.as_ref().filter(|s| s.center.is_valid()) {
@@ -475,6 +566,8 @@ pub fn render(map: &MapSpec) -> String {
             escape(label)
         );
     }
+
+    o.push_str("</g>\n");
 
     // Scale bar: px per km is the same along the parallel φ0 and meridians.
     let km_per_px = EARTH_RADIUS_KM * std::f64::consts::PI / 180.0 / f.s;
@@ -546,7 +639,9 @@ mod tests {
         let ring = circle_ring(LatLon { lat: 85.0, lon: 10.0 }, 1000.0, 0.0);
         assert!(ring.iter().any(|p| p.0 == 90.0), "ring around the north pole is closed along it");
         let ring = circle_ring(LatLon { lat: 0.0, lon: 179.0 }, 500.0, 179.0);
-        let (lo, hi) = ring.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |a, p| (a.0.min(p.1), a.1.max(p.1)));
+        let (lo, hi) = ring
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |a, p| (a.0.min(p.1), a.1.max(p.1)));
         assert!(hi - lo < 10.0, "antimeridian circle stays continuous: {lo}..{hi}");
     }
 }

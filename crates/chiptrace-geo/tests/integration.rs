@@ -105,7 +105,10 @@ fn nested_and_identical_discs() {
     assert!((r.max_distance_km(q) - (dq + 15.0)).abs() < 0.01);
     assert!((r.min_distance_km(q) - (dq - 15.0)).abs() < 0.01);
     for p in r.boundary() {
-        assert!((distance_km(*p, small.center) - 15.0).abs() < 1e-6, "boundary is the small circle");
+        assert!(
+            (distance_km(*p, small.center) - 15.0).abs() < 1e-6,
+            "boundary is the small circle"
+        );
     }
     // Identical discs: same as one, and drawn once.
     let twice = intersect(&[small.clone(), small.clone()]);
@@ -246,7 +249,10 @@ fn tiny_and_large_and_degenerate_radii() {
     assert!(r.contains(beijing()));
     let r = intersect(&[disc(singapore(), QUARTER_CIRCUMFERENCE_KM, "q")]);
     assert!(r.is_unbounded() && !r.is_empty());
-    assert_eq!(r.within_area(&Area::rectangle("x", ll(-10.0, -10.0), ll(10.0, 10.0)).unwrap()), Containment::Partial);
+    assert_eq!(
+        r.within_area(&Area::rectangle("x", ll(-10.0, -10.0), ll(10.0, 10.0)).unwrap()),
+        Containment::Partial
+    );
     // Negative radius: a point, recorded; NaN: dropped; bad centre: dropped.
     let r = intersect(&[
         disc(singapore(), -5.0, "neg"),
@@ -258,7 +264,8 @@ fn tiny_and_large_and_degenerate_radii() {
     assert!(r.contains(singapore()));
     assert!(r.max_distance_km(singapore()) <= 2.0 * TOLERANCE_KM);
     // try_intersect refuses them instead.
-    let e = try_intersect(&[disc(singapore(), 5.0, "ok"), disc(singapore(), -1.0, "neg")]).unwrap_err();
+    let e =
+        try_intersect(&[disc(singapore(), 5.0, "ok"), disc(singapore(), -1.0, "neg")]).unwrap_err();
     assert!(matches!(e, GeoError::InvalidDisc { index: 1, .. }), "{e}");
     assert!(try_intersect(&[disc(singapore(), f64::INFINITY, "inf")]).is_err());
 }
@@ -292,7 +299,10 @@ fn within_area_decides_clear_cases() {
     let sg = singapore_area();
     assert!(sg.contains(singapore()));
     assert!(!sg.contains(kuala_lumpur()));
-    let r = intersect(&[disc(singapore(), 5.0, "SG-1"), disc(destination(singapore(), 80.0, 4.0), 5.0, "SG-2")]);
+    let r = intersect(&[
+        disc(singapore(), 5.0, "SG-1"),
+        disc(destination(singapore(), 80.0, 4.0), 5.0, "SG-2"),
+    ]);
     assert_eq!(r.within_area(&sg), Containment::Inside);
     let r = intersect(&[disc(kuala_lumpur(), 50.0, "KL")]);
     assert_eq!(r.within_area(&sg), Containment::Outside);
@@ -310,6 +320,27 @@ fn within_area_decides_clear_cases() {
     let strip = Area::rectangle("strip", ll(1.3521, 90.0), ll(20.0, 120.0)).unwrap();
     assert_eq!(r.within_area(&strip), Containment::Partial);
     assert!(strip.distance_to_boundary_km(singapore()) < 0.02);
+}
+
+#[test]
+fn within_area_with_a_dense_polygon() {
+    // 100,000 vertices on a 500 km circle around Singapore (as a country
+    // outline would have): a 50 km region at the centre is Inside, one
+    // straddling the outline is Partial, one 100 km beyond is Outside.
+    let ring: Vec<LatLon> = (0..100_000)
+        .map(|k| destination(singapore(), 360.0 * f64::from(k) / 100_000.0, 500.0))
+        .collect();
+    let area = Area::new("dense", vec![vec![ring]]).unwrap();
+    let at = |bearing: f64, dist: f64, r: f64| {
+        intersect(&[disc(destination(singapore(), bearing, dist), r, "L")])
+    };
+    assert_eq!(at(0.0, 0.0, 50.0).within_area(&area), Containment::Inside);
+    assert_eq!(at(77.0, 500.0, 20.0).within_area(&area), Containment::Partial);
+    assert_eq!(at(200.0, 650.0, 40.0).within_area(&area), Containment::Outside);
+    // Just inside: 1 km between the region and the outline's chords.
+    assert_eq!(at(33.0, 449.0, 50.0).within_area(&area), Containment::Inside);
+    let d = area.distance_to_boundary_km(singapore());
+    assert!(d <= 500.0 && d > 499.9, "{d}");
 }
 
 #[test]
@@ -341,7 +372,10 @@ fn geojson_reads_features_and_names_errors() {
         (r#"{"type":"Point","coordinates":[0,0]}"#, "unsupported type"),
         (r#"{"type":"FeatureCollection"}"#, "features"),
         (r#"{"type":"Feature","properties":{},"geometry":null}"#, "no geometry"),
-        (r#"{"type":"Feature","geometry":{"type":"LineString","coordinates":[[0,0],[1,1]]}}"#, "not an area"),
+        (
+            r#"{"type":"Feature","geometry":{"type":"LineString","coordinates":[[0,0],[1,1]]}}"#,
+            "not an area",
+        ),
         (r#"{"type":"Polygon","coordinates":[[[0,0],[1,1],[0,0]]]}"#, "3 distinct"),
         (r#"{"type":"Polygon","coordinates":[[[0,"x"],[1,1],[2,0]]]}"#, "coordinates[0][0][1]"),
         (r#"{"type":"Polygon","coordinates":[]}"#, "at least one ring"),
@@ -361,7 +395,13 @@ fn geojson_vertex_limit() {
         if i > 0 {
             text.push(',');
         }
-        text.push_str(if i % 3 == 0 { "[0,0]" } else if i % 3 == 1 { "[1,0]" } else { "[1,1]" });
+        text.push_str(if i % 3 == 0 {
+            "[0,0]"
+        } else if i % 3 == 1 {
+            "[1,0]"
+        } else {
+            "[1,1]"
+        });
     }
     text.push_str("]]}");
     let e = parse_geojson(&text, "many").unwrap_err();
@@ -410,7 +450,10 @@ fn svg_map_renders_labels_and_is_deterministic() {
     let sg = singapore_area();
     let mut map_discs: Vec<MapDisc> =
         discs.iter().map(|d| MapDisc { disc: d.clone(), style: DiscStyle::Landmark }).collect();
-    map_discs.push(MapDisc { disc: disc(kuala_lumpur(), 400.0, "KUL-1 (rejected)"), style: DiscStyle::Rejected });
+    map_discs.push(MapDisc {
+        disc: disc(kuala_lumpur(), 400.0, "KUL-1 (rejected)"),
+        style: DiscStyle::Rejected,
+    });
     let spec = MapSpec {
         title: "Chip SN-0001 \"verdict\"".into(),
         discs: map_discs,
@@ -418,7 +461,10 @@ fn svg_map_renders_labels_and_is_deterministic() {
         site: Some(Site { center: singapore(), radius_km: 30.0, label: "Licensed site".into() }),
         areas: vec![&sg],
         points: vec![(johor_bahru(), "Johor Bahru".into())],
-        caption: vec!["Region inside the 30 km site radius: Partial".into(), "v = c; t_proc_min = 0.2 ms".into()],
+        caption: vec![
+            "Region inside the 30 km site radius: Partial".into(),
+            "v = c; t_proc_min = 0.2 ms".into(),
+        ],
     };
     let svg = render(&spec);
     let again = render(&spec);
@@ -444,7 +490,10 @@ fn svg_map_renders_labels_and_is_deterministic() {
         assert!(svg.contains(needle), "missing {needle}");
     }
     assert!(!svg.contains("NaN") && !svg.contains("inf"), "no non-finite numbers");
-    assert!(!svg.contains("http://") || svg.matches("http://").count() == 1, "only the namespace URI");
+    assert!(
+        !svg.contains("http://") || svg.matches("http://").count() == 1,
+        "only the namespace URI"
+    );
     let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("chiptrace-geo-sample.svg");
     std::fs::write(&out, &svg).unwrap();
 }
@@ -458,7 +507,10 @@ fn svg_handles_poles_antimeridian_and_empty_specs() {
             MapDisc { disc: disc(ll(0.0, 179.5), 150.0, "E"), style: DiscStyle::Landmark },
             MapDisc { disc: disc(ll(0.5, -179.5), 150.0, "W"), style: DiscStyle::Landmark },
             MapDisc { disc: disc(ll(89.0, 0.0), 500.0, "polar"), style: DiscStyle::Rejected },
-            MapDisc { disc: Disc::new(LatLon { lat: f64::NAN, lon: 0.0 }, 1.0, "bad"), style: DiscStyle::Landmark },
+            MapDisc {
+                disc: Disc::new(LatLon { lat: f64::NAN, lon: 0.0 }, 1.0, "bad"),
+                style: DiscStyle::Landmark,
+            },
         ],
         region: Some(MapRegion::Region(&region)),
         ..MapSpec::default()
@@ -466,6 +518,8 @@ fn svg_handles_poles_antimeridian_and_empty_specs() {
     let svg = render(&spec);
     assert_balanced(&svg);
     assert!(!svg.contains("NaN"));
+    let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("chiptrace-geo-dateline.svg");
+    std::fs::write(&out, &svg).unwrap();
     let svg = render(&MapSpec::default());
     assert_balanced(&svg);
     assert!(!svg.contains("NaN"));
@@ -480,11 +534,11 @@ fn point() -> impl Strategy<Value = LatLon> {
 /// Landmarks around a true point, each with a radius at least its distance
 /// to the true point (slack 0 makes the point lie on the circle).
 fn scenario() -> impl Strategy<Value = (LatLon, Vec<Disc>)> {
-    let landmark = (0.0f64..360.0, prop_oneof![0.0f64..50.0, 0.0f64..1500.0, 0.0f64..9000.0], prop_oneof![
-        Just(0.0),
-        0.0f64..5.0,
-        0.0f64..2000.0
-    ]);
+    let landmark = (
+        0.0f64..360.0,
+        prop_oneof![0.0f64..50.0, 0.0f64..1500.0, 0.0f64..9000.0],
+        prop_oneof![Just(0.0), 0.0f64..5.0, 0.0f64..2000.0],
+    );
     (point(), prop::collection::vec(landmark, 1..6)).prop_map(|(x, ls)| {
         let discs = ls
             .into_iter()

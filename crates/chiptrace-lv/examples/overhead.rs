@@ -34,8 +34,12 @@ fn main() {
             one_way: Duration::from_secs_f64(ms / 1e3),
         }])
         .unwrap();
-        let direct = agent.session(&Target { landmark: "LM".into(), addr: lm.addr.to_string(), key: None }).unwrap();
-        let st = agent.session(&Target { landmark: "LM".into(), addr: f.addrs[0].to_string(), key: None }).unwrap();
+        let direct = agent
+            .session(&Target { landmark: "LM".into(), addr: lm.addr.to_string(), key: None })
+            .unwrap();
+        let st = agent
+            .session(&Target { landmark: "LM".into(), addr: f.addrs[0].to_string(), key: None })
+            .unwrap();
         let min = st.body.rtt_min_ms().unwrap();
         let med = {
             let mut v: Vec<u64> = st.body.rounds.iter().map(|r| r.rtt_ns).collect();

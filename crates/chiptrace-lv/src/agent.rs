@@ -47,7 +47,8 @@ impl Counter {
 
     /// Make sure `n` more values are reserved on disk.
     pub fn reserve(&self, n: u64) -> Result<()> {
-        let mut st = self.state.lock().map_err(|_| Error::Invalid("counter lock poisoned".into()))?;
+        let mut st =
+            self.state.lock().map_err(|_| Error::Invalid("counter lock poisoned".into()))?;
         if st.0.saturating_add(n) <= st.1 {
             return Ok(());
         }
@@ -67,13 +68,15 @@ impl Counter {
     /// The next value (reserving more if a block ran out).
     pub fn next(&self) -> Result<u64> {
         let need = {
-            let st = self.state.lock().map_err(|_| Error::Invalid("counter lock poisoned".into()))?;
+            let st =
+                self.state.lock().map_err(|_| Error::Invalid("counter lock poisoned".into()))?;
             st.0 >= st.1
         };
         if need {
             self.reserve(1)?;
         }
-        let mut st = self.state.lock().map_err(|_| Error::Invalid("counter lock poisoned".into()))?;
+        let mut st =
+            self.state.lock().map_err(|_| Error::Invalid("counter lock poisoned".into()))?;
         st.0 += 1;
         Ok(st.0)
     }
@@ -99,9 +102,20 @@ pub struct Target {
 }
 
 impl Agent {
-    pub fn new(chip: &str, key: SigningKey, measurement: [u8; 32], counter: Counter) -> Result<Agent> {
+    pub fn new(
+        chip: &str,
+        key: SigningKey,
+        measurement: [u8; 32],
+        counter: Counter,
+    ) -> Result<Agent> {
         proto::check_id("chip id", chip).map_err(Error::Invalid)?;
-        Ok(Agent { chip: chip.to_string(), key, measurement, counter, timeout: Duration::from_secs(10) })
+        Ok(Agent {
+            chip: chip.to_string(),
+            key,
+            measurement,
+            counter,
+            timeout: Duration::from_secs(10),
+        })
     }
 
     /// One session with one landmark.
@@ -113,21 +127,33 @@ impl Agent {
             .map_err(|e| Error::io(&peer, e))?
             .next()
             .ok_or_else(|| Error::proto(&peer, "address resolves to nothing"))?;
-        let stream = TcpStream::connect_timeout(&addr, self.timeout).map_err(|e| Error::io(&peer, e))?;
+        let stream =
+            TcpStream::connect_timeout(&addr, self.timeout).map_err(|e| Error::io(&peer, e))?;
         stream.set_nodelay(true).map_err(|e| Error::io(&peer, e))?;
         stream.set_read_timeout(Some(self.timeout)).map_err(|e| Error::io(&peer, e))?;
         stream.set_write_timeout(Some(self.timeout)).map_err(|e| Error::io(&peer, e))?;
         self.counter.reserve(u64::from(proto::MAX_ROUNDS))?;
         let mut w = stream.try_clone().map_err(|e| Error::io(&peer, e))?;
         let mut r = BufReader::new(stream);
-        proto::write_msg(&mut w, &Message::Hello { version: proto::VERSION, chip: self.chip.clone() }, &peer)?;
+        proto::write_msg(
+            &mut w,
+            &Message::Hello { version: proto::VERSION, chip: self.chip.clone() },
+            &peer,
+        )?;
         let measurement = hex::encode(self.measurement);
         for _ in 0..=proto::MAX_ROUNDS {
             match proto::read_msg(&mut r, &peer)? {
                 Message::Challenge { round, nonce } => {
-                    let n = proto::decode32(&nonce).ok_or_else(|| Error::proto(&peer, "nonce is not 32 bytes of hex"))?;
+                    let n = proto::decode32(&nonce)
+                        .ok_or_else(|| Error::proto(&peer, "nonce is not 32 bytes of hex"))?;
                     let counter = self.counter.next()?;
-                    let sig = self.key.sign(&proto::chip_payload(&n, &self.chip, &t.landmark, counter, &self.measurement));
+                    let sig = self.key.sign(&proto::chip_payload(
+                        &n,
+                        &self.chip,
+                        &t.landmark,
+                        counter,
+                        &self.measurement,
+                    ));
                     let frame = proto::encode(&Message::Response {
                         round,
                         counter,
@@ -138,12 +164,18 @@ impl Agent {
                 }
                 Message::Statement { statement } => {
                     if statement.body.chip != self.chip || statement.body.landmark != t.landmark {
-                        return Err(Error::proto(&peer, "statement names another chip or landmark"));
+                        return Err(Error::proto(
+                            &peer,
+                            "statement names another chip or landmark",
+                        ));
                     }
                     if let Some(k) = &t.key
                         && !statement.verify(k)
                     {
-                        return Err(Error::proto(&peer, "statement signature does not verify with the landmark's key"));
+                        return Err(Error::proto(
+                            &peer,
+                            "statement signature does not verify with the landmark's key",
+                        ));
                     }
                     return Ok(statement);
                 }
@@ -158,10 +190,15 @@ impl Agent {
     /// verification round costs the slowest landmark, not the sum.
     pub fn run(&self, targets: &[Target]) -> Vec<(String, Result<Statement>)> {
         std::thread::scope(|s| {
-            let hs: Vec<_> = targets.iter().map(|t| (t.landmark.clone(), s.spawn(move || self.session(t)))).collect();
+            let hs: Vec<_> = targets
+                .iter()
+                .map(|t| (t.landmark.clone(), s.spawn(move || self.session(t))))
+                .collect();
             hs.into_iter()
                 .map(|(id, h)| {
-                    let r = h.join().unwrap_or_else(|_| Err(Error::Invalid("agent thread panicked".into())));
+                    let r = h
+                        .join()
+                        .unwrap_or_else(|_| Err(Error::Invalid("agent thread panicked".into())));
                     (id, r)
                 })
                 .collect()
@@ -187,6 +224,8 @@ mod tests {
         let n = c2.next().unwrap();
         assert!(n > 5, "restart reused counter {n}");
         std::fs::write(&p, "garbage").unwrap();
-        assert!(Counter::open(&p).err().map(|e| e.to_string()).unwrap_or_default().contains("counter"));
+        assert!(
+            Counter::open(&p).err().map(|e| e.to_string()).unwrap_or_default().contains("counter")
+        );
     }
 }

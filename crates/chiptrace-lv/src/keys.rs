@@ -33,7 +33,8 @@ pub fn generate(prefix: &Path) -> Result<(PathBuf, VerifyingKey)> {
     let mut f = opts.open(&secret).map_err(|e| kerr(&secret, e))?;
     f.write_all(hex::encode(key.to_bytes()).as_bytes()).map_err(|e| kerr(&secret, e))?;
     f.sync_all().map_err(|e| kerr(&secret, e))?;
-    fs::write(&public, hex::encode(key.verifying_key().as_bytes())).map_err(|e| kerr(&public, e))?;
+    fs::write(&public, hex::encode(key.verifying_key().as_bytes()))
+        .map_err(|e| kerr(&public, e))?;
     Ok((public, key.verifying_key()))
 }
 
@@ -41,7 +42,8 @@ pub fn generate(prefix: &Path) -> Result<(PathBuf, VerifyingKey)> {
 pub fn load_secret(path: &Path) -> Result<SigningKey> {
     let t = fs::read_to_string(path).map_err(|e| kerr(path, e))?;
     let b = hex::decode(t.trim()).map_err(|e| kerr(path, format!("not hex: {e}")))?;
-    let arr: [u8; 32] = b.try_into().map_err(|_| kerr(path, "expected 32 bytes (64 hex characters)"))?;
+    let arr: [u8; 32] =
+        b.try_into().map_err(|_| kerr(path, "expected 32 bytes (64 hex characters)"))?;
     Ok(SigningKey::from_bytes(&arr))
 }
 
@@ -74,7 +76,9 @@ mod tests {
             assert_eq!(mode & 0o777, 0o600);
         }
         fs::write(d.path().join("bad.key"), "zz").unwrap();
-        assert!(load_secret(&d.path().join("bad.key")).unwrap_err().to_string().contains("bad.key"));
+        assert!(
+            load_secret(&d.path().join("bad.key")).unwrap_err().to_string().contains("bad.key")
+        );
         assert!(parse_public("00").is_err());
     }
 }

@@ -129,7 +129,11 @@ pub fn spawn(listener: TcpListener, cfg: LandmarkConfig) -> Result<RunningLandma
 }
 
 /// Run one session on `stream`.
-pub fn session(stream: TcpStream, cfg: &LandmarkConfig, counters: &Mutex<HashMap<String, u64>>) -> Result<Statement> {
+pub fn session(
+    stream: TcpStream,
+    cfg: &LandmarkConfig,
+    counters: &Mutex<HashMap<String, u64>>,
+) -> Result<Statement> {
     let peer = stream.peer_addr().map(|a| a.to_string()).unwrap_or_else(|_| "agent".into());
     stream.set_nodelay(true).map_err(|e| Error::io(&peer, e))?;
     stream.set_read_timeout(Some(cfg.io_timeout)).map_err(|e| Error::io(&peer, e))?;
@@ -144,7 +148,10 @@ pub fn session(stream: TcpStream, cfg: &LandmarkConfig, counters: &Mutex<HashMap
     let chip = match proto::read_msg(&mut r, &peer)? {
         Message::Hello { version, chip } if version == proto::VERSION => chip,
         Message::Hello { version, .. } => {
-            return Err(refuse(&mut w, format!("protocol version {version} is not supported (want {})", proto::VERSION)));
+            return Err(refuse(
+                &mut w,
+                format!("protocol version {version} is not supported (want {})", proto::VERSION),
+            ));
         }
         other => return Err(refuse(&mut w, format!("expected hello, got {}", kind(&other)))),
     };
@@ -152,7 +159,10 @@ pub fn session(stream: TcpStream, cfg: &LandmarkConfig, counters: &Mutex<HashMap
         return Err(refuse(&mut w, e));
     }
     let Some(chip_key) = cfg.chips.get(&chip) else {
-        return Err(refuse(&mut w, format!("unknown chip {chip:?}: not in this landmark's registry")));
+        return Err(refuse(
+            &mut w,
+            format!("unknown chip {chip:?}: not in this landmark's registry"),
+        ));
     };
     let last = counters.lock().map(|c| c.get(&chip).copied().unwrap_or(0)).unwrap_or(0);
     let started_at = jiff::Timestamp::now().to_string();
@@ -174,7 +184,10 @@ pub fn session(stream: TcpStream, cfg: &LandmarkConfig, counters: &Mutex<HashMap
             return Err(refuse(&mut w, format!("expected response, got {}", kind(&answer))));
         };
         if got != round {
-            return Err(refuse(&mut w, format!("answer to round {got} while round {round} was asked")));
+            return Err(refuse(
+                &mut w,
+                format!("answer to round {got} while round {round} was asked"),
+            ));
         }
         let Some(m_bytes) = proto::decode32(&m) else {
             return Err(refuse(&mut w, "measurement is not 32 bytes of hex".into()));
@@ -182,14 +195,21 @@ pub fn session(stream: TcpStream, cfg: &LandmarkConfig, counters: &Mutex<HashMap
         if measurement.get_or_insert_with(|| m.clone()) != &m {
             return Err(refuse(&mut w, "firmware measurement changed within the session".into()));
         }
-        let rnd = Round { nonce: hex::encode(nonce), counter, rtt_ns: rtt.as_nanos() as u64, chip_sig: signature };
+        let rnd = Round {
+            nonce: hex::encode(nonce),
+            counter,
+            rtt_ns: rtt.as_nanos() as u64,
+            chip_sig: signature,
+        };
         if let Err(e) = proto::verify_round(chip_key, &chip, &cfg.id, &m_bytes, &rnd) {
             return Err(refuse(&mut w, e));
         }
         if counter <= prev {
             return Err(refuse(
                 &mut w,
-                format!("counter rollback: {counter} is not above {prev}, the last counter this landmark saw from {chip}"),
+                format!(
+                    "counter rollback: {counter} is not above {prev}, the last counter this landmark saw from {chip}"
+                ),
             ));
         }
         prev = counter;

@@ -12,14 +12,22 @@ use crate::verdict::{ProofStatus, Verdict};
 /// Render `v` as a self-contained SVG document.
 pub fn render(v: &Verdict, reg: &Registry, area: Option<&Area>) -> String {
     let region = intersect(&v.region.discs);
-    let discs = v.region.discs.iter().map(|d| MapDisc { disc: d.clone(), style: DiscStyle::Landmark }).collect();
+    let discs = v
+        .region
+        .discs
+        .iter()
+        .map(|d| MapDisc { disc: d.clone(), style: DiscStyle::Landmark })
+        .collect();
     let points = v
         .proofs
         .iter()
         .filter(|p| p.status != ProofStatus::Accepted)
         .filter_map(|p| {
             let l = reg.landmarks.get(&p.landmark)?;
-            Some((LatLon { lat: l.lat, lon: l.lon }, format!("{} ({:?}, not used)", p.landmark, p.status).to_lowercase()))
+            Some((
+                LatLon { lat: l.lat, lon: l.lon },
+                format!("{} ({:?}, not used)", p.landmark, p.status).to_lowercase(),
+            ))
         })
         .collect();
     let mut caption = vec![format!(
@@ -30,7 +38,10 @@ pub fn render(v: &Verdict, reg: &Registry, area: Option<&Area>) -> String {
         v.at
     )];
     caption.extend(v.reasons.iter().take(3).cloned());
-    caption.push("discs: sound bounds at the speed of light in vacuum; the chip lies in their intersection".into());
+    caption.push(
+        "discs: sound bounds at the speed of light in vacuum; the chip lies in their intersection"
+            .into(),
+    );
     let spec = MapSpec {
         title: format!("chiptrace location verification: {}", v.chip),
         discs,

@@ -203,7 +203,10 @@ pub fn encode(msg: &Message) -> Vec<u8> {
 pub fn write_msg(w: &mut impl Write, msg: &Message, peer: &str) -> Result<()> {
     let frame = encode(msg);
     if frame.len() - 4 > MAX_FRAME {
-        return Err(Error::proto(peer, format!("message of {} bytes exceeds the {MAX_FRAME}-byte limit", frame.len() - 4)));
+        return Err(Error::proto(
+            peer,
+            format!("message of {} bytes exceeds the {MAX_FRAME}-byte limit", frame.len() - 4),
+        ));
     }
     w.write_all(&frame).map_err(|e| Error::io(peer, e))
 }
@@ -215,7 +218,10 @@ pub fn read_msg(r: &mut impl Read, peer: &str) -> Result<Message> {
     r.read_exact(&mut len).map_err(|e| Error::io(peer, e))?;
     let n = u32::from_be_bytes(len) as usize;
     if n > MAX_FRAME {
-        return Err(Error::proto(peer, format!("frame of {n} bytes exceeds the {MAX_FRAME}-byte limit")));
+        return Err(Error::proto(
+            peer,
+            format!("frame of {n} bytes exceeds the {MAX_FRAME}-byte limit"),
+        ));
     }
     let mut buf = vec![0u8; n];
     r.read_exact(&mut buf).map_err(|e| Error::io(peer, e))?;
@@ -281,7 +287,12 @@ mod tests {
             started_at: "2026-12-06T00:00:00Z".into(),
             at: "2026-12-06T00:00:01Z".into(),
             measurement: hex::encode([0u8; 32]),
-            rounds: vec![Round { nonce: hex::encode([1u8; 32]), counter: 1, rtt_ns: 1_000_000, chip_sig: String::new() }],
+            rounds: vec![Round {
+                nonce: hex::encode([1u8; 32]),
+                counter: 1,
+                rtt_ns: 1_000_000,
+                chip_sig: String::new(),
+            }],
         };
         let s = Statement::sign(body, &key);
         assert!(s.verify(&key.verifying_key()));

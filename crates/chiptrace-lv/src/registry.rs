@@ -100,11 +100,19 @@ struct Rows {
 }
 
 impl Rows {
-    fn read(path: &Path, required: &[&str], optional: &[&str], errors: &mut Vec<Error>) -> Option<Rows> {
+    fn read(
+        path: &Path,
+        required: &[&str],
+        optional: &[&str],
+        errors: &mut Vec<Error>,
+    ) -> Option<Rows> {
         let ferr = |m: String| Error::File { path: path.to_path_buf(), message: m };
         match std::fs::metadata(path) {
             Ok(m) if m.len() > MAX_FILE_BYTES => {
-                errors.push(ferr(format!("{} bytes is more than the {MAX_FILE_BYTES}-byte limit", m.len())));
+                errors.push(ferr(format!(
+                    "{} bytes is more than the {MAX_FILE_BYTES}-byte limit",
+                    m.len()
+                )));
                 return None;
             }
             Ok(_) => {}
@@ -113,27 +121,42 @@ impl Rows {
                 return None;
             }
         }
-        let mut rdr = match csv::ReaderBuilder::new().flexible(false).trim(csv::Trim::All).from_path(path) {
-            Ok(r) => r,
-            Err(e) => {
-                errors.push(ferr(e.to_string()));
-                return None;
-            }
-        };
+        let mut rdr =
+            match csv::ReaderBuilder::new().flexible(false).trim(csv::Trim::All).from_path(path) {
+                Ok(r) => r,
+                Err(e) => {
+                    errors.push(ferr(e.to_string()));
+                    return None;
+                }
+            };
         let headers: Vec<String> = match rdr.headers() {
-            Ok(h) => h.iter().map(|s| s.trim_start_matches('\u{feff}').to_ascii_lowercase()).collect(),
+            Ok(h) => {
+                h.iter().map(|s| s.trim_start_matches('\u{feff}').to_ascii_lowercase()).collect()
+            }
             Err(e) => {
                 errors.push(ferr(format!("header: {e}")));
                 return None;
             }
         };
-        let missing: Vec<&str> = required.iter().copied().filter(|c| !headers.iter().any(|h| h == c)).collect();
+        let missing: Vec<&str> =
+            required.iter().copied().filter(|c| !headers.iter().any(|h| h == c)).collect();
         if !missing.is_empty() {
-            errors.push(ferr(format!("missing column(s) {}; the header is {}", missing.join(", "), headers.join(","))));
+            errors.push(ferr(format!(
+                "missing column(s) {}; the header is {}",
+                missing.join(", "),
+                headers.join(",")
+            )));
             return None;
         }
-        if let Some(h) = headers.iter().find(|h| !required.contains(&h.as_str()) && !optional.contains(&h.as_str())) {
-            errors.push(ferr(format!("unknown column {h:?} (known: {}, {})", required.join(", "), optional.join(", "))));
+        if let Some(h) = headers
+            .iter()
+            .find(|h| !required.contains(&h.as_str()) && !optional.contains(&h.as_str()))
+        {
+            errors.push(ferr(format!(
+                "unknown column {h:?} (known: {}, {})",
+                required.join(", "),
+                optional.join(", ")
+            )));
             return None;
         }
         let mut rows = Vec::new();
@@ -142,7 +165,12 @@ impl Rows {
                 Ok(r) => rows.push((r.position().map(|p| p.line()).unwrap_or(0), r)),
                 Err(e) => {
                     let line = e.position().map(|p| p.line()).unwrap_or(0);
-                    errors.push(Error::Row { path: path.to_path_buf(), line, field: "-".into(), message: e.to_string() });
+                    errors.push(Error::Row {
+                        path: path.to_path_buf(),
+                        line,
+                        field: "-".into(),
+                        message: e.to_string(),
+                    });
                 }
             }
         }
@@ -261,7 +289,8 @@ impl Registry {
         let mut reg = Registry::default();
         let mut errors = Vec::new();
         let kind = |p: &Path| {
-            let n = p.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+            let n =
+                p.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
             ["sites", "landmarks", "chips"].into_iter().find(|k| n.contains(k))
         };
         // sites first so chips can be checked against them
@@ -286,8 +315,12 @@ impl Registry {
     }
 
     fn read_sites(&mut self, p: &Path, errors: &mut Vec<Error>) {
-        let Some(rows) = Rows::read(p, &["site_id", "lat", "lon", "country", "radius_km"], &["name", "licence"], errors)
-        else {
+        let Some(rows) = Rows::read(
+            p,
+            &["site_id", "lat", "lon", "country", "radius_km"],
+            &["name", "licence"],
+            errors,
+        ) else {
             return;
         };
         for (line, rec) in &rows.rows {
@@ -301,12 +334,17 @@ impl Registry {
             );
             let name = rows.get(rec, "name").unwrap_or_default().to_string();
             let licence = rows.get(rec, "licence").unwrap_or_default().to_string();
-            if let (Some(site_id), Some(lat), Some(lon), Some(country), Some(radius_km)) = (id, lat, lon, country, radius) {
+            if let (Some(site_id), Some(lat), Some(lon), Some(country), Some(radius_km)) =
+                (id, lat, lon, country, radius)
+            {
                 if self.sites.contains_key(&site_id) {
                     dup(errors, &rows, *line, "site_id", &site_id);
                     continue;
                 }
-                self.sites.insert(site_id.clone(), Site { site_id, name, lat, lon, country, radius_km, licence });
+                self.sites.insert(
+                    site_id.clone(),
+                    Site { site_id, name, lat, lon, country, radius_km, licence },
+                );
             }
         }
     }
@@ -332,8 +370,15 @@ impl Registry {
                 c.num("overhead_ms", 0.0, 1000.0, Some(0.0)),
             );
             let address = rows.get(rec, "address").map(str::to_string);
-            if let (Some(landmark_id), Some(operator), Some(lat), Some(lon), Some(country), Some(public_key), Some(overhead_ms)) =
-                (id, op, lat, lon, country, key, overhead)
+            if let (
+                Some(landmark_id),
+                Some(operator),
+                Some(lat),
+                Some(lon),
+                Some(country),
+                Some(public_key),
+                Some(overhead_ms),
+            ) = (id, op, lat, lon, country, key, overhead)
             {
                 if self.landmarks.contains_key(&landmark_id) {
                     dup(errors, &rows, *line, "landmark_id", &landmark_id);
@@ -341,7 +386,16 @@ impl Registry {
                 }
                 self.landmarks.insert(
                     landmark_id.clone(),
-                    Landmark { landmark_id, operator, lat, lon, country, public_key, address, overhead_ms },
+                    Landmark {
+                        landmark_id,
+                        operator,
+                        lat,
+                        lon,
+                        country,
+                        public_key,
+                        address,
+                        overhead_ms,
+                    },
                 );
             }
         }
@@ -373,8 +427,14 @@ impl Registry {
                 }
                 m => m.map(|s| s.to_ascii_lowercase()),
             };
-            if let (Some(serial), Some(model), Some(public_key), Some(site), Some(tmin), Some(tmax)) =
-                (serial, model, key, site, tmin, tmax)
+            if let (
+                Some(serial),
+                Some(model),
+                Some(public_key),
+                Some(site),
+                Some(tmin),
+                Some(tmax),
+            ) = (serial, model, key, site, tmin, tmax)
             {
                 if tmin > tmax {
                     c.err("t_proc_min_ms", format!("{tmin} is above t_proc_max_ms {tmax}"));
@@ -386,7 +446,15 @@ impl Registry {
                 }
                 self.chips.insert(
                     serial.clone(),
-                    Chip { serial, model, public_key, site, t_proc_min_ms: tmin, t_proc_max_ms: tmax, measurement },
+                    Chip {
+                        serial,
+                        model,
+                        public_key,
+                        site,
+                        t_proc_min_ms: tmin,
+                        t_proc_max_ms: tmax,
+                        measurement,
+                    },
                 );
             }
         }
@@ -405,7 +473,12 @@ impl Registry {
             .chips
             .values()
             .filter(|c| !self.sites.contains_key(&c.site))
-            .map(|c| Error::Invalid(format!("chip {} names site {:?}, which is not registered", c.serial, c.site)))
+            .map(|c| {
+                Error::Invalid(format!(
+                    "chip {} names site {:?}, which is not registered",
+                    c.serial, c.site
+                ))
+            })
             .collect();
         if bad.is_empty() { Ok(()) } else { Err(Error::Many(bad)) }
     }

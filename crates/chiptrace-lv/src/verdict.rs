@@ -52,7 +52,14 @@ pub struct Policy {
 
 impl Default for Policy {
     fn default() -> Policy {
-        Policy { min_operators: 2, max_age_s: 900, max_skew_s: 30, min_rounds: 3, route_factor: 1.0, slack_ms: 0.2 }
+        Policy {
+            min_operators: 2,
+            max_age_s: 900,
+            max_skew_s: 30,
+            min_rounds: 3,
+            route_factor: 1.0,
+            slack_ms: 0.2,
+        }
     }
 }
 
@@ -113,6 +120,9 @@ pub struct ProofCheck {
     /// landmark, ms (in-radius landmarks only).
     pub budget_ms: Option<f64>,
     pub within_budget: Option<bool>,
+    /// Smallest delay a relay must add to pass unnoticed by this landmark,
+    /// ms: the budget minus the fastest a chip at the site can answer.
+    pub relay_detect_ms: Option<f64>,
 }
 
 /// Summary of the feasible region.
@@ -163,9 +173,15 @@ pub fn verify(
     now: jiff::Timestamp,
     area: Option<&Area>,
 ) -> Result<Verdict> {
-    let chip = reg.chips.get(chip_id).ok_or_else(|| Error::Invalid(format!("unknown chip {chip_id:?}: not in the registry")))?;
+    let chip = reg
+        .chips
+        .get(chip_id)
+        .ok_or_else(|| Error::Invalid(format!("unknown chip {chip_id:?}: not in the registry")))?;
     let site = reg.sites.get(&chip.site).ok_or_else(|| {
-        Error::Invalid(format!("chip {chip_id} is registered to site {:?}, which is not in the registry", chip.site))
+        Error::Invalid(format!(
+            "chip {chip_id} is registered to site {:?}, which is not in the registry",
+            chip.site
+        ))
     })?;
     let chip_key = chip.key().map_err(|e| Error::Invalid(format!("chip {chip_id}: {e}")))?;
     let mut seen_nonces: HashSet<&str> = HashSet::new();
@@ -188,7 +204,8 @@ pub fn verify(
         );
         if c.check.status == ProofStatus::Accepted {
             nonces.extend(st.body.rounds.iter().map(|r| r.nonce.clone()));
-            max_counter = max_counter.max(st.body.rounds.iter().map(|r| r.counter).max().unwrap_or(0));
+            max_counter =
+                max_counter.max(st.body.rounds.iter().map(|r| r.counter).max().unwrap_or(0));
         }
         checked.push(c);
     }
@@ -197,11 +214,19 @@ pub fn verify(
     let rejected: Vec<&ProofCheck> =
         checked.iter().map(|c| &c.check).filter(|c| c.status == ProofStatus::Rejected).collect();
     for c in &rejected {
-        reasons.push(format!("proof from {} rejected: {}", c.landmark, c.problem.as_deref().unwrap_or("")));
+        reasons.push(format!(
+            "proof from {} rejected: {}",
+            c.landmark,
+            c.problem.as_deref().unwrap_or("")
+        ));
     }
     let discs: Vec<Disc> = checked.iter().filter_map(|c| c.disc.clone()).collect();
     let region = intersect(&discs);
-    let site_disc = Disc { center: site.position(), radius_km: site.radius_km, label: format!("licence {}", site.site_id) };
+    let site_disc = Disc {
+        center: site.position(),
+        radius_km: site.radius_km,
+        label: format!("licence {}", site.site_id),
+    };
     let mut summary = RegionSummary {
         empty: region.is_empty(),
         discs: discs.clone(),
@@ -219,7 +244,11 @@ pub fn verify(
     } else if discs.is_empty() {
         reasons.push("no usable proof: nothing bounds where the chip is".into());
         for c in checked.iter().filter(|c| c.check.status == ProofStatus::Ignored) {
-            reasons.push(format!("proof from {} left out: {}", c.check.landmark, c.check.problem.as_deref().unwrap_or("")));
+            reasons.push(format!(
+                "proof from {} left out: {}",
+                c.check.landmark,
+                c.check.problem.as_deref().unwrap_or("")
+            ));
         }
         Outcome::Inconclusive
     } else if region.is_empty() {
@@ -238,31 +267,33 @@ pub fn verify(
         summary.min_km_from_site = Some(round3(region.min_distance_km(site.position())));
         let within_area = area.map(|a| region.within_area(a));
         summary.within_area = within_area.as_ref().map(|w| containment_str(w).to_string());
-        if !over_budget.is_empty() {
-            for c in &over_budget {
-                reasons.push(format!(
-                    "presence not demonstrated: landmark {} is {:.1} km from the site, inside the {:.1} km licence radius, and measured {:.3} ms; a chip within the radius needs at most {:.3} ms (relay or move: delay can be added, never removed)",
-                    c.landmark,
-                    c.landmark_to_site_km.unwrap_or(0.0),
-                    site.radius_km,
-                    c.rtt_min_ms.unwrap_or(0.0),
-                    c.budget_ms.unwrap_or(0.0)
-                ));
-            }
-            Outcome::Fail
-        } else if matches!(within, Containment::Outside) {
-            reasons.push(format!(
+        let mut fails = Vec::new();
+        for c in &over_budget {
+            fails.push(format!(
+                "presence not demonstrated: landmark {} is {:.1} km from the site, inside the {:.1} km licence radius, and measured {:.3} ms; a chip within the radius needs at most {:.3} ms (relay or move: delay can be added, never removed)",
+                c.landmark,
+                c.landmark_to_site_km.unwrap_or(0.0),
+                site.radius_km,
+                c.rtt_min_ms.unwrap_or(0.0),
+                c.budget_ms.unwrap_or(0.0)
+            ));
+        }
+        if matches!(within, Containment::Outside) {
+            fails.push(format!(
                 "the chip cannot be within {:.1} km of site {}: the nearest point it can be at is at least {:.1} km away",
                 site.radius_km,
                 site.site_id,
                 region.min_distance_km(site.position())
             ));
-            Outcome::Fail
-        } else if matches!(within_area, Some(Containment::Outside)) {
-            reasons.push(format!(
+        }
+        if matches!(within_area, Some(Containment::Outside)) {
+            fails.push(format!(
                 "the chip cannot be inside {}: no point of the feasible region is in it",
                 area.map(|a| a.name.as_str()).unwrap_or("the licensed area")
             ));
+        }
+        if !fails.is_empty() {
+            reasons.extend(fails);
             Outcome::Fail
         } else if matches!(within, Containment::Inside)
             && !matches!(within_area, Some(Containment::Partial) | Some(Containment::Outside))
@@ -311,8 +342,15 @@ pub fn verify(
             Outcome::Inconclusive
         }
     };
-    for c in checked.iter().filter(|c| c.check.status == ProofStatus::Ignored && result != Outcome::Inconclusive) {
-        reasons.push(format!("proof from {} left out: {}", c.check.landmark, c.check.problem.as_deref().unwrap_or("")));
+    for c in checked
+        .iter()
+        .filter(|c| c.check.status == ProofStatus::Ignored && result != Outcome::Inconclusive)
+    {
+        reasons.push(format!(
+            "proof from {} left out: {}",
+            c.check.landmark,
+            c.check.problem.as_deref().unwrap_or("")
+        ));
     }
     Ok(Verdict {
         chip: chip.serial.clone(),
@@ -398,6 +436,7 @@ fn check_statement<'a>(
         in_licensed_radius: false,
         budget_ms: None,
         within_budget: None,
+        relay_detect_ms: None,
     };
     let out = |mut check: ProofCheck, status: ProofStatus, problem: String| {
         check.status = status;
@@ -412,7 +451,13 @@ fn check_statement<'a>(
     };
     let lm_key = match lm.key() {
         Ok(k) => k,
-        Err(e) => return out(check, ProofStatus::Ignored, format!("registered landmark key unusable: {e}")),
+        Err(e) => {
+            return out(
+                check,
+                ProofStatus::Ignored,
+                format!("registered landmark key unusable: {e}"),
+            );
+        }
     };
     if !st.verify(&lm_key) {
         return out(
@@ -422,24 +467,42 @@ fn check_statement<'a>(
         );
     }
     if b.version != proto::VERSION {
-        return out(check, ProofStatus::Ignored, format!("protocol version {} is not supported", b.version));
+        return out(
+            check,
+            ProofStatus::Ignored,
+            format!("protocol version {} is not supported", b.version),
+        );
     }
     let Some(measurement) = proto::decode32(&b.measurement) else {
-        return out(check, ProofStatus::Rejected, "firmware measurement is not 32 bytes of hex".into());
+        return out(
+            check,
+            ProofStatus::Rejected,
+            "firmware measurement is not 32 bytes of hex".into(),
+        );
     };
     if let Some(expected) = &chip.measurement
         && !expected.eq_ignore_ascii_case(&b.measurement)
     {
-        return out(check, ProofStatus::Rejected, "firmware measurement differs from the registered one".into());
+        return out(
+            check,
+            ProofStatus::Rejected,
+            "firmware measurement differs from the registered one".into(),
+        );
     }
     // chip signatures, nonces and counters: any failure is tampering
     let mut prev = None;
     for (i, r) in b.rounds.iter().enumerate() {
-        if let Err(e) = proto::verify_round(chip_key, &chip.serial, &lm.landmark_id, &measurement, r) {
+        if let Err(e) =
+            proto::verify_round(chip_key, &chip.serial, &lm.landmark_id, &measurement, r)
+        {
             return out(check, ProofStatus::Rejected, format!("round {i}: {e}"));
         }
         if history.seen_nonces.contains(&r.nonce) || !seen_nonces.insert(r.nonce.as_str()) {
-            return out(check, ProofStatus::Rejected, format!("round {i}: nonce already used (replayed proof)"));
+            return out(
+                check,
+                ProofStatus::Rejected,
+                format!("round {i}: nonce already used (replayed proof)"),
+            );
         }
         if r.counter <= history.last_counter {
             return out(
@@ -452,7 +515,11 @@ fn check_statement<'a>(
             );
         }
         if prev.is_some_and(|p| r.counter <= p) || !seen_counters.insert(r.counter) {
-            return out(check, ProofStatus::Rejected, format!("round {i}: counter {} repeats or goes back", r.counter));
+            return out(
+                check,
+                ProofStatus::Rejected,
+                format!("round {i}: counter {} repeats or goes back", r.counter),
+            );
         }
         prev = Some(r.counter);
     }
@@ -460,35 +527,53 @@ fn check_statement<'a>(
         return out(
             check,
             ProofStatus::Ignored,
-            format!("{} rounds; the policy needs {} to {}", b.rounds.len(), policy.min_rounds, proto::MAX_ROUNDS),
+            format!(
+                "{} rounds; the policy needs {} to {}",
+                b.rounds.len(),
+                policy.min_rounds,
+                proto::MAX_ROUNDS
+            ),
         );
     }
     if let Some(r) = b.rounds.iter().find(|r| r.rtt_ns == 0 || r.rtt_ns > 60_000_000_000) {
         return out(check, ProofStatus::Ignored, format!("implausible RTT of {} ns", r.rtt_ns));
     }
-    let (Ok(at), Ok(started)) = (b.at.parse::<jiff::Timestamp>(), b.started_at.parse::<jiff::Timestamp>()) else {
-        return out(check, ProofStatus::Ignored, "statement time is not an RFC 3339 timestamp".into());
+    let (Ok(at), Ok(started)) =
+        (b.at.parse::<jiff::Timestamp>(), b.started_at.parse::<jiff::Timestamp>())
+    else {
+        return out(
+            check,
+            ProofStatus::Ignored,
+            "statement time is not an RFC 3339 timestamp".into(),
+        );
     };
     let ahead = at.as_second() - now.as_second();
     if ahead > policy.max_skew_s || started > at {
         return out(
             check,
             ProofStatus::Ignored,
-            format!("statement is dated {ahead} s after the verifier's clock (clock skew beyond {} s)", policy.max_skew_s),
+            format!(
+                "statement is dated {ahead} s after the verifier's clock (clock skew beyond {} s)",
+                policy.max_skew_s
+            ),
         );
     }
     if -ahead > policy.max_age_s {
         return out(
             check,
             ProofStatus::Ignored,
-            format!("statement is {} s old; proofs older than {} s are stale", -ahead, policy.max_age_s),
+            format!(
+                "statement is {} s old; proofs older than {} s are stale",
+                -ahead, policy.max_age_s
+            ),
         );
     }
     let rtt = check.rtt_min_ms.unwrap_or(f64::INFINITY);
     let flight = (rtt - chip.t_proc_min_ms).max(0.0);
     let bound = C_KM_PER_MS * flight / 2.0 * (1.0 + SPHERE_MARGIN) + POSITION_MARGIN_KM;
     check.bound_km = Some(round3(bound));
-    check.fibre_estimate_km = Some(round3(FIBRE_KM_PER_MS * (flight - lm.overhead_ms).max(0.0) / 2.0));
+    check.fibre_estimate_km =
+        Some(round3(FIBRE_KM_PER_MS * (flight - lm.overhead_ms).max(0.0) / 2.0));
     let d_ls = distance_km(lm.position(), site.position());
     if d_ls <= site.radius_km {
         check.in_licensed_radius = true;
@@ -498,12 +583,22 @@ fn check_statement<'a>(
             + policy.slack_ms;
         check.budget_ms = Some(round3(budget));
         check.within_budget = Some(rtt <= budget);
+        let fastest = chip.t_proc_min_ms + lm.overhead_ms + 2.0 * d_ls / C_KM_PER_MS;
+        check.relay_detect_ms = Some(round3(budget - fastest));
     }
-    let disc = Disc { center: LatLon { lat: lm.lat, lon: lm.lon }, radius_km: bound, label: lm.landmark_id.clone() };
+    let disc = Disc {
+        center: LatLon { lat: lm.lat, lon: lm.lon },
+        radius_km: bound,
+        label: lm.landmark_id.clone(),
+    };
     Checked { check, disc: Some(disc) }
 }
 
 /// Landmarks named in the verdict's accepted proofs.
 pub fn accepted_landmarks(v: &Verdict) -> BTreeSet<String> {
-    v.proofs.iter().filter(|p| p.status == ProofStatus::Accepted).map(|p| p.landmark.clone()).collect()
+    v.proofs
+        .iter()
+        .filter(|p| p.status == ProofStatus::Accepted)
+        .map(|p| p.landmark.clone())
+        .collect()
 }

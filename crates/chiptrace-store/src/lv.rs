@@ -138,8 +138,9 @@ fn put_registry_row(
     sum: &mut ImportSummary,
 ) -> Result<()> {
     let text = audit::canonical(data);
-    let old: Option<String> =
-        tx.query_row("SELECT data_json FROM lv_registry WHERE id = ?1", [id], |r| r.get(0)).optional()?;
+    let old: Option<String> = tx
+        .query_row("SELECT data_json FROM lv_registry WHERE id = ?1", [id], |r| r.get(0))
+        .optional()?;
     if old.as_deref() == Some(text.as_str()) {
         sum.unchanged += 1;
         return Ok(());
@@ -172,13 +173,34 @@ impl Store {
             merged.check().map_err(lv_err)?;
             let mut sum = ImportSummary::default();
             for s in incoming.sites.values() {
-                put_registry_row(tx, ap, &format!("site/{}", s.site_id), &to_json(s), &at, &mut sum)?;
+                put_registry_row(
+                    tx,
+                    ap,
+                    &format!("site/{}", s.site_id),
+                    &to_json(s),
+                    &at,
+                    &mut sum,
+                )?;
             }
             for l in incoming.landmarks.values() {
-                put_registry_row(tx, ap, &format!("landmark/{}", l.landmark_id), &to_json(l), &at, &mut sum)?;
+                put_registry_row(
+                    tx,
+                    ap,
+                    &format!("landmark/{}", l.landmark_id),
+                    &to_json(l),
+                    &at,
+                    &mut sum,
+                )?;
             }
             for c in incoming.chips.values() {
-                put_registry_row(tx, ap, &format!("chip/{}", c.serial), &to_json(c), &at, &mut sum)?;
+                put_registry_row(
+                    tx,
+                    ap,
+                    &format!("chip/{}", c.serial),
+                    &to_json(c),
+                    &at,
+                    &mut sum,
+                )?;
             }
             Ok(sum)
         })
@@ -292,7 +314,8 @@ impl Store {
         let mut out = Vec::new();
         for row in rows {
             let (id, chip, at, result, vj, signature, public_key, alert) = row?;
-            let verdict = serde_json::from_str(&vj).map_err(|e| Error::Invalid(format!("verdict {id}: {e}")))?;
+            let verdict = serde_json::from_str(&vj)
+                .map_err(|e| Error::Invalid(format!("verdict {id}: {e}")))?;
             out.push(StoredVerdict { id, chip, at, result, verdict, signature, public_key, alert });
         }
         Ok(out)
@@ -321,7 +344,11 @@ impl Store {
 
 /// Check a stored verdict's signature (what an examiner does with the
 /// exported verdict and the store's public key).
-pub fn verify_verdict_signature(verdict: &Value, signature_hex: &str, public_key_hex: &str) -> bool {
+pub fn verify_verdict_signature(
+    verdict: &Value,
+    signature_hex: &str,
+    public_key_hex: &str,
+) -> bool {
     use ed25519_dalek::{Signature, Verifier, VerifyingKey};
     let Ok(pk) = hex::decode(public_key_hex) else { return false };
     let Ok(pk): std::result::Result<[u8; 32], _> = pk.try_into() else { return false };

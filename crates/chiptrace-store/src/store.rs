@@ -370,7 +370,10 @@ impl Store {
 
     /// Run `f` in one IMMEDIATE transaction with an audit appender; the
     /// chain head is signed before commit. All or nothing.
-    pub(crate) fn write<T>(&mut self, f: impl FnOnce(&Transaction, &mut Appender) -> Result<T>) -> Result<T> {
+    pub(crate) fn write<T>(
+        &mut self,
+        f: impl FnOnce(&Transaction, &mut Appender) -> Result<T>,
+    ) -> Result<T> {
         let at = now();
         let actor = self.actor.clone();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
