@@ -45,8 +45,3 @@ pub const C_KM_PER_MS: f64 = 299.792_458;
 /// Signal speed in silica fibre (group index ≈ 1.468), km per millisecond:
 /// the realistic *estimate* reported beside the bound, never used to decide.
 pub const FIBRE_KM_PER_MS: f64 = C_KM_PER_MS / 1.468;
-
-/// Relative error of the spherical Earth model (mean radius) against WGS84
-/// great-circle distances: at most about 0.5 %. Radii are widened by this
-/// factor so the sphere never makes a bound too small.
-pub const SPHERE_MARGIN: f64 = 0.005;

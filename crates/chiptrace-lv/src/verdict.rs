@@ -21,13 +21,16 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
-use chiptrace_geo::{Area, Containment, Disc, LatLon, Region, distance_km, intersect};
+use chiptrace_geo::{
+    Area, Containment, Disc, LatLon, Region, SPHERE_OVER_ELLIPSOID_MAX, distance_km, intersect,
+    sound_disc_radius_km, sound_site_radius_km,
+};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::proto::{self, Statement};
 use crate::registry::{Chip, Registry, Site};
-use crate::{C_KM_PER_MS, ENGINE_VERSION, FIBRE_KM_PER_MS, SPHERE_MARGIN};
+use crate::{C_KM_PER_MS, ENGINE_VERSION, FIBRE_KM_PER_MS};
 
 /// Extra km added to every bound for the landmark's surveyed position.
 pub const POSITION_MARGIN_KM: f64 = 0.05;
@@ -222,11 +225,15 @@ pub fn verify(
     }
     let discs: Vec<Disc> = checked.iter().filter_map(|c| c.disc.clone()).collect();
     let region = intersect(&discs);
+    // the licence radius is a WGS84 distance: a pass needs the region inside
+    // the radius shrunk to the sphere's worst case, a fail needs it outside
+    // the radius grown to the other worst case (docs/geo.md)
     let site_disc = Disc {
         center: site.position(),
-        radius_km: site.radius_km,
+        radius_km: sound_site_radius_km(site.radius_km),
         label: format!("licence {}", site.site_id),
     };
+    let site_out = Disc { radius_km: site.radius_km * SPHERE_OVER_ELLIPSOID_MAX, ..site_disc.clone() };
     let mut summary = RegionSummary {
         empty: region.is_empty(),
         discs: discs.clone(),
@@ -261,7 +268,13 @@ pub fn verify(
         ));
         Outcome::Inconclusive
     } else {
-        let within = region.within_disc(&site_disc);
+        let within = match region.within_disc(&site_disc) {
+            Containment::Inside => Containment::Inside,
+            _ => match region.within_disc(&site_out) {
+                Containment::Outside => Containment::Outside,
+                _ => Containment::Partial,
+            },
+        };
         summary.within_site = Some(containment_str(&within).into());
         summary.max_km_from_site = Some(round3(region.max_distance_km(site.position())));
         summary.min_km_from_site = Some(round3(region.min_distance_km(site.position())));
@@ -570,7 +583,10 @@ fn check_statement<'a>(
     }
     let rtt = check.rtt_min_ms.unwrap_or(f64::INFINITY);
     let flight = (rtt - chip.t_proc_min_ms).max(0.0);
-    let bound = C_KM_PER_MS * flight / 2.0 * (1.0 + SPHERE_MARGIN) + POSITION_MARGIN_KM;
+    // the delay bounds the straight line (chord) between landmark and chip;
+    // sound_disc_radius_km turns it into a radius on the model sphere that
+    // covers the WGS84 surface distance (docs/geo.md)
+    let bound = sound_disc_radius_km(C_KM_PER_MS * flight / 2.0) + POSITION_MARGIN_KM;
     check.bound_km = Some(round3(bound));
     check.fibre_estimate_km =
         Some(round3(FIBRE_KM_PER_MS * (flight - lm.overhead_ms).max(0.0) / 2.0));
