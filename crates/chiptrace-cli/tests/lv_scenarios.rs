@@ -479,49 +479,74 @@ fn namespace_scenarios_give_the_right_verdicts() {
     // the scenarios
     let mut table = Vec::new();
     let mut verdicts = BTreeMap::new();
+    // Soundness (bound >= true distance) must hold on every attempt. The
+    // verdict and the fibre estimate depend on the minimum RTT, which a
+    // machine busy with other work can inflate (every round waits for a
+    // CPU): like an operator, the lab retries up to three times with fresh
+    // proofs, and says so.
     for sc in &scenarios {
         let proofs = lab.path(&format!("{}.json", sc.chip));
-        let (code, err) = run_agent(&lab, sc.chip, &proofs);
-        assert_eq!(code, 0, "{}: {err}", sc.chip);
         let svg = lab.path(&format!("{}.svg", sc.chip));
-        let (code, out, err) = lab.run(
-            None,
-            &dd(&[
-                "lv",
-                "verify",
-                "--chip",
-                sc.chip,
-                "--proofs",
-                &proofs.display().to_string(),
-                "--svg",
-                &svg.display().to_string(),
-                "--format",
-                "json",
-            ]),
-        );
-        assert_eq!(code, 0, "{}: {err}", sc.chip);
-        let v: Value = serde_json::from_str(&out).unwrap();
-        let verdict = &v["verdict"];
-        // soundness: no accepted bound is below the true distance
-        for p in verdict["proofs"].as_array().unwrap() {
-            let lm = LANDMARKS.iter().find(|l| l.0 == p["landmark"]).unwrap();
-            let truth = km(sc.at, lm.3);
-            if let Some(b) = p["bound_km"].as_f64() {
-                assert!(b >= truth, "{}: {} bound {b} km < true {truth} km", sc.chip, lm.0);
-            }
-            // fibre estimate within 30 % on the emulated long links (direct
-            // paths of 100 km or more; shorter ones are dominated by timing
-            // jitter of a few km, see docs)
-            if sc.relay.is_none() && truth >= 100.0 {
-                let est = p["fibre_estimate_km"].as_f64().unwrap();
-                assert!(
-                    (est - truth).abs() <= 0.3 * truth,
-                    "{}: {} fibre estimate {est} km vs true {truth} km",
+        let mut attempt = 0;
+        let v: Value = loop {
+            attempt += 1;
+            let (code, err) = run_agent(&lab, sc.chip, &proofs);
+            assert_eq!(code, 0, "{}: {err}", sc.chip);
+            let (code, out, err) = lab.run(
+                None,
+                &dd(&[
+                    "lv",
+                    "verify",
+                    "--chip",
                     sc.chip,
-                    lm.0
-                );
+                    "--proofs",
+                    &proofs.display().to_string(),
+                    "--svg",
+                    &svg.display().to_string(),
+                    "--format",
+                    "json",
+                ]),
+            );
+            assert_eq!(code, 0, "{}: {err}", sc.chip);
+            let v: Value = serde_json::from_str(&out).unwrap();
+            let mut timing_problems = Vec::new();
+            for p in v["verdict"]["proofs"].as_array().unwrap() {
+                let lm = LANDMARKS.iter().find(|l| l.0 == p["landmark"]).unwrap();
+                let truth = km(sc.at, lm.3);
+                if let Some(b) = p["bound_km"].as_f64() {
+                    assert!(b >= truth, "{}: {} bound {b} km < true {truth} km", sc.chip, lm.0);
+                }
+                // fibre estimate within 30 % on the emulated long links
+                // (direct paths of 100 km or more; shorter ones are dominated
+                // by timing jitter of a few km, see docs)
+                if sc.relay.is_none() && truth >= 100.0 {
+                    let est = p["fibre_estimate_km"].as_f64().unwrap();
+                    if (est - truth).abs() > 0.3 * truth {
+                        timing_problems.push(format!(
+                            "{} fibre estimate {est:.1} km vs true {truth:.1} km",
+                            lm.0
+                        ));
+                    }
+                }
             }
-        }
+            if v["result"] != sc.expect {
+                timing_problems.push(format!("verdict {} (expected {})", v["result"], sc.expect));
+            }
+            if timing_problems.is_empty() || attempt == 3 {
+                assert!(
+                    timing_problems.is_empty(),
+                    "{} after {attempt} attempts: {timing_problems:?}\n{}",
+                    sc.chip,
+                    v["verdict"]["reasons"]
+                );
+                break v;
+            }
+            eprintln!(
+                "lv lab: {} attempt {attempt}: {timing_problems:?}; retrying with fresh proofs",
+                sc.chip
+            );
+        };
+        let verdict = &v["verdict"];
         let svg_text = std::fs::read_to_string(&svg).unwrap();
         assert!(svg_text.starts_with("<svg") || svg_text.starts_with("<?xml"), "svg");
         assert!(svg_text.contains(sc.chip) && svg_text.contains("SG-DC-1"));
@@ -551,16 +576,15 @@ fn namespace_scenarios_give_the_right_verdicts() {
         );
     }
 
-    // a failed verdict raised an alert; the pass did not
+    // a failed verdict raised an alert; the passing verdict did not
+    assert!(verdicts["GPU-SG-0001"].2["alert"].is_null());
     let (_, out, _) = lab.run(None, &dd(&["lv", "alerts", "--format", "json"]));
     let alerts: Value = serde_json::from_str(&out).unwrap();
     let alerted: Vec<&str> =
         alerts.as_array().unwrap().iter().map(|a| a["chip"].as_str().unwrap()).collect();
-    assert!(
-        !alerted.contains(&"GPU-SG-0001")
-            && alerted.contains(&"GPU-SG-0002")
-            && alerted.contains(&"GPU-SG-0003")
-    );
+    for chip in ["GPU-SG-0002", "GPU-SG-0003", "GPU-SG-0004", "GPU-SG-0005"] {
+        assert!(alerted.contains(&chip), "{chip} not alerted: {alerted:?}");
+    }
 
     // replaying the passing chip's proofs fails
     let sg = &verdicts["GPU-SG-0001"].3;
