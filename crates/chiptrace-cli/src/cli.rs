@@ -79,6 +79,8 @@ pub(crate) enum LvCommand {
     Verdicts(LvVerdictsArgs),
     /// List location alerts.
     Alerts(LvAlertsArgs),
+    /// Every registered chip with its latest verdict; chips never verified or not verified recently are missed check-ins.
+    Status(LvStatusArgs),
     /// Delay forwarder for labs and tests: stands in for distance (adds a fixed one-way delay each way).
     Forward(LvForwardArgs),
 }
@@ -223,6 +225,19 @@ pub(crate) struct LvAlertsArgs {
     /// Include closed alerts.
     #[arg(long)]
     pub all: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct LvStatusArgs {
+    /// A chip whose latest verdict is older than this many hours has missed its check-in.
+    #[arg(long, default_value_t = 24.0)]
+    pub max_age_hours: f64,
+    /// Exit 1 when any chip missed its check-in or its latest verdict is not a pass.
+    #[arg(long)]
+    pub fail_on_missed: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,

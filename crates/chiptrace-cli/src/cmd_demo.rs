@@ -233,7 +233,9 @@ fn demo_lv(out: &mut impl Write, dir: &std::path::Path) -> anyhow::Result<()> {
     use chiptrace_lv::verdict::{Policy, verify};
     use ed25519_dalek::SigningKey;
 
-    let key = || -> anyhow::Result<SigningKey> { Ok(SigningKey::from_bytes(&chiptrace_lv::proto::random32()?)) };
+    let key = || -> anyhow::Result<SigningKey> {
+        Ok(SigningKey::from_bytes(&chiptrace_lv::proto::random32()?))
+    };
     let site = LatLon { lat: 1.3521, lon: 103.8198 };
     let landmarks = [
         ("LM-SG1", "vendor", LatLon { lat: 1.37, lon: 103.83 }),
@@ -314,7 +316,10 @@ fn demo_lv(out: &mut impl Write, dir: &std::path::Path) -> anyhow::Result<()> {
     let data = dir.join("store");
     let mut store = chiptrace_store::Store::open(&data)?;
     store.set_actor("chiptrace-demo");
-    writeln!(out, "\nLocation verification (4 landmarks and 2 chips on loopback; delay forwarders stand in for distance):")?;
+    writeln!(
+        out,
+        "\nLocation verification (4 landmarks and 2 chips on loopback; delay forwarders stand in for distance):"
+    )?;
     for (serial, at, relay, what) in &chips {
         let mut fwds = Vec::new();
         let mut targets = Vec::new();
@@ -329,10 +334,15 @@ fn demo_lv(out: &mut impl Write, dir: &std::path::Path) -> anyhow::Result<()> {
                 target: lm.addr,
                 one_way: Duration::from_secs_f64(km / chiptrace_lv::FIBRE_KM_PER_MS / 1e3),
             }])?;
-            targets.push(Target { landmark: id.to_string(), addr: f.addrs[0].to_string(), key: None });
+            targets.push(Target {
+                landmark: id.to_string(),
+                addr: f.addrs[0].to_string(),
+                key: None,
+            });
             fwds.push(f);
         }
-        let agent = Agent::new(serial, chip_keys[*serial].clone(), [0u8; 32], Counter::in_memory(0))?;
+        let agent =
+            Agent::new(serial, chip_keys[*serial].clone(), [0u8; 32], Counter::in_memory(0))?;
         let mut statements = Vec::new();
         for (id, r) in agent.run(&targets) {
             statements.push(r.with_context(|| format!("{serial} with {id}"))?);
@@ -340,7 +350,9 @@ fn demo_lv(out: &mut impl Write, dir: &std::path::Path) -> anyhow::Result<()> {
         if *serial == "GPU-DEMO-REF" {
             // the calibrated overhead of each path feeds the fibre estimate
             for st in &statements {
-                if let (Some(l), Some(ms)) = (reg.landmarks.get_mut(&st.body.landmark), st.body.rtt_min_ms()) {
+                if let (Some(l), Some(ms)) =
+                    (reg.landmarks.get_mut(&st.body.landmark), st.body.rtt_min_ms())
+                {
                     l.overhead_ms = (ms - 0.005).max(0.0);
                 }
             }
@@ -363,8 +375,16 @@ fn demo_lv(out: &mut impl Write, dir: &std::path::Path) -> anyhow::Result<()> {
         )?;
     }
     let v = store.verify(None)?;
-    writeln!(out, "  audit log: {} events, {}", v.events, if v.ok { "verified" } else { "FAILED" })?;
-    writeln!(out, "  A pass shows where the chip's key answered from, not who uses the chip (docs/location-verification.md).")?;
+    writeln!(
+        out,
+        "  audit log: {} events, {}",
+        v.events,
+        if v.ok { "verified" } else { "FAILED" }
+    )?;
+    writeln!(
+        out,
+        "  A pass shows where the chip's key answered from, not who uses the chip (docs/location-verification.md)."
+    )?;
     Ok(())
 }
 

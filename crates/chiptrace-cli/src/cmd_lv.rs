@@ -18,7 +18,7 @@ use chiptrace_lv::verdict::{self, Outcome, Policy, Verdict};
 
 use crate::cli::{
     Format, Global, LvAgentArgs, LvAlertsArgs, LvArgs, LvCommand, LvForwardArgs, LvLandmarkCommand,
-    LvRegistryCommand, LvServeArgs, LvVerdictsArgs, LvVerifyArgs,
+    LvRegistryCommand, LvServeArgs, LvStatusArgs, LvVerdictsArgs, LvVerifyArgs,
 };
 use crate::cmd_store::{committed, open};
 
@@ -44,6 +44,7 @@ pub(crate) fn lv(g: &Global, a: LvArgs) -> anyhow::Result<ExitCode> {
         LvCommand::Verify(v) => verify(g, v),
         LvCommand::Verdicts(v) => verdicts(g, v),
         LvCommand::Alerts(a) => alerts(g, a),
+        LvCommand::Status(a) => status(g, a),
         LvCommand::Forward(f) => forward(f),
     }
 }
@@ -410,6 +411,71 @@ fn alerts(g: &Global, a: LvAlertsArgs) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Missed check-ins are themselves a reportable signal
+/// (location-verification.md §5): a chip that stops answering has no failing
+/// verdict, only an old one or none.
+fn status(g: &Global, a: LvStatusArgs) -> anyhow::Result<ExitCode> {
+    let store = open(g)?;
+    let reg = store.lv_registry()?;
+    let latest: HashMap<String, (i64, String, String)> =
+        store.lv_latest()?.into_iter().map(|(c, id, at, r)| (c, (id, at, r))).collect();
+    let now = jiff::Timestamp::now();
+    let mut rows = Vec::new();
+    let mut bad = 0;
+    for c in reg.chips.values() {
+        let (state, verdict, age_h) = match latest.get(&c.serial) {
+            None => ("never_verified", None, None),
+            Some((id, at, result)) => {
+                let age = at
+                    .parse::<jiff::Timestamp>()
+                    .map(|t| (now.as_second() - t.as_second()) as f64 / 3600.0)
+                    .unwrap_or(f64::INFINITY);
+                let state = if age >= a.max_age_hours {
+                    "missed_check_in"
+                } else if result == "pass" {
+                    "ok"
+                } else {
+                    "not_passing"
+                };
+                (state, Some((*id, result.clone())), Some(age))
+            }
+        };
+        if state != "ok" {
+            bad += 1;
+        }
+        rows.push(serde_json::json!({
+            "chip": c.serial, "site": c.site, "state": state,
+            "latest_verdict": verdict.as_ref().map(|v| v.0), "latest_result": verdict.map(|v| v.1),
+            "age_hours": age_h.map(|h| (h * 100.0).round() / 100.0),
+        }));
+    }
+    let mut out = std::io::stdout().lock();
+    if a.format == Format::Json {
+        serde_json::to_writer_pretty(&mut out, &rows)?;
+        writeln!(out)?;
+    } else {
+        for r in &rows {
+            writeln!(
+                out,
+                "{:<20} site {:<12} {:<16} latest {} ({}) {}",
+                r["chip"].as_str().unwrap_or(""),
+                r["site"].as_str().unwrap_or(""),
+                r["state"].as_str().unwrap_or(""),
+                r["latest_verdict"],
+                r["latest_result"].as_str().unwrap_or("-"),
+                r["age_hours"].as_f64().map(|h| format!("{h:.1} h ago")).unwrap_or_default()
+            )?;
+        }
+        writeln!(
+            out,
+            "{bad} of {} chips need attention (max age {} h)",
+            rows.len(),
+            a.max_age_hours
+        )?;
+    }
+    Ok(if a.fail_on_missed && bad > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
 fn forward(f: LvForwardArgs) -> anyhow::Result<ExitCode> {

@@ -321,6 +321,16 @@ impl Store {
         Ok(out)
     }
 
+    /// The latest verdict of each chip: (chip, verdict id, at, result).
+    pub fn lv_latest(&self) -> Result<Vec<(String, i64, String, String)>> {
+        let mut st = self.conn.prepare(
+            "SELECT chip, id, at, result FROM lv_verdicts v
+             WHERE id = (SELECT max(id) FROM lv_verdicts w WHERE w.chip = v.chip) ORDER BY chip",
+        )?;
+        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
+    }
+
     /// Location alerts (all, or only open ones).
     pub fn lv_alerts(&self, open_only: bool) -> Result<Vec<LvAlert>> {
         let mut st = self.conn.prepare(

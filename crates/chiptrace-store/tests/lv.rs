@@ -13,9 +13,19 @@ fn registry() -> Registry {
     let mut r = Registry::default();
     r.sites.insert(
         "S".into(),
-        Site { site_id: "S".into(), name: "dc".into(), lat: 1.3521, lon: 103.8198, country: "SG".into(), radius_km: 30.0, licence: "L".into() },
+        Site {
+            site_id: "S".into(),
+            name: "dc".into(),
+            lat: 1.3521,
+            lon: 103.8198,
+            country: "SG".into(),
+            radius_km: 30.0,
+            licence: "L".into(),
+        },
     );
-    for (i, (id, op, lat, lon)) in [("A", "vendor", 1.37, 103.83), ("B", "regulator", 1.335, 103.805)].into_iter().enumerate() {
+    for (i, (id, op, lat, lon)) in
+        [("A", "vendor", 1.37, 103.83), ("B", "regulator", 1.335, 103.805)].into_iter().enumerate()
+    {
         r.landmarks.insert(
             id.into(),
             Landmark {
@@ -24,7 +34,9 @@ fn registry() -> Registry {
                 lat,
                 lon,
                 country: "SG".into(),
-                public_key: hex::encode(SigningKey::from_bytes(&[10 + i as u8; 32]).verifying_key().as_bytes()),
+                public_key: hex::encode(
+                    SigningKey::from_bytes(&[10 + i as u8; 32]).verifying_key().as_bytes(),
+                ),
                 address: None,
                 overhead_ms: 0.05,
             },
@@ -54,7 +66,12 @@ fn statement(i: u8, landmark: &str, counter0: u64, rtt_ns: u64) -> Statement {
             let nonce = [i * 16 + r as u8; 32];
             let counter = counter0 + r;
             let sig = chip.sign(&chip_payload(&nonce, "GPU-1", landmark, counter, &m));
-            Round { nonce: hex::encode(nonce), counter, rtt_ns, chip_sig: hex::encode(sig.to_bytes()) }
+            Round {
+                nonce: hex::encode(nonce),
+                counter,
+                rtt_ns,
+                chip_sig: hex::encode(sig.to_bytes()),
+            }
         })
         .collect();
     let now = jiff::Timestamp::now().to_string();
