@@ -14,7 +14,6 @@
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
-use std::net::{IpAddr, Ipv4Addr};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
@@ -306,7 +305,7 @@ fn namespace_scenarios_give_the_right_verdicts() {
     std::fs::create_dir_all(&reg).unwrap();
     let dd = |args: &[&str]| -> Vec<String> {
         let mut v = vec![s("--data-dir"), data.display().to_string()];
-        v.extend(args.iter().map(|a| s(a)));
+        v.extend(args.iter().map(s));
         v
     };
 
@@ -370,11 +369,10 @@ fn namespace_scenarios_give_the_right_verdicts() {
     }
     // the hub forwards each chip's link to each landmark with the fibre
     // delay of the distance; relayed chips reach the relay host first
-    let relay_pos = |sc: &Scenario| sc.relay.map(|r| r.0);
     let mut hub_routes = Vec::new();
     let mut relay_routes = Vec::new();
-    let mut chip_hosts: Vec<(&str, Pos, Option<(Pos, f64)>)> =
-        scenarios.iter().map(|sc| (sc.chip, sc.at, sc.relay)).collect();
+    type Host<'a> = (&'a str, Pos, Option<(Pos, f64)>);
+    let mut chip_hosts: Vec<Host> = scenarios.iter().map(|sc| (sc.chip, sc.at, sc.relay)).collect();
     chip_hosts.push(("GPU-REF", SITE, None));
     for (ci, (chip, at, relay)) in chip_hosts.iter().enumerate() {
         for (j, (id, _, _, p)) in LANDMARKS.iter().enumerate() {
@@ -413,7 +411,6 @@ fn namespace_scenarios_give_the_right_verdicts() {
             }
         }
     }
-    let _ = relay_pos;
     let fwd = |routes: &[String]| -> Vec<String> {
         let mut v = vec![s("lv"), s("forward"), s("--allow-remote")];
         for r in routes {
@@ -667,5 +664,4 @@ fn namespace_scenarios_give_the_right_verdicts() {
     // everything is in the audit trail and it verifies
     let (code, out, err) = lab.run(None, &dd(&["audit", "verify", "--format", "json"]));
     assert_eq!(code, 0, "{out}{err}");
-    let _ = IpAddr::V4(Ipv4Addr::LOCALHOST);
 }
