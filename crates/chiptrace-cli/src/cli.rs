@@ -55,6 +55,88 @@ pub(crate) enum Command {
     Audit(AuditArgs),
     /// Location verification of deployed chips from signed round-trip delays to landmarks.
     Lv(LvArgs),
+    /// Trade ledgers: validate and record an import.
+    Ledger(LedgerArgs),
+    /// Write a realistic trade ledger with injected diversion schemes and ground truth.
+    GenLedger(GenLedgerArgs),
+    /// Chain of custody of a serial number, with its anomalies.
+    Trace(TraceArgs),
+    /// Bill-to vs ship-to vs end-use reconciliation by country and period.
+    Reconcile(ReconcileArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct LedgerArgs {
+    #[command(subcommand)]
+    pub command: LedgerCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum LedgerCommand {
+    /// Validate a ledger directory (CSV or JSON lines) and record the import (file hashes, counts, problems) in the store.
+    Import(LedgerImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct LedgerImportArgs {
+    /// Ledger directory.
+    pub dir: PathBuf,
+    /// Proceed on the valid part, dropping invalid records and their dependants.
+    #[arg(long)]
+    pub lenient: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct GenLedgerArgs {
+    /// Seed (same seed, same ledger).
+    #[arg(long)]
+    pub seed: u64,
+    /// Number of orders.
+    #[arg(long)]
+    pub orders: usize,
+    /// Output directory.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Write JSON lines instead of CSV.
+    #[arg(long)]
+    pub jsonl: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct TraceArgs {
+    /// Serial number.
+    pub serial: String,
+    /// Ledger directory.
+    #[arg(long)]
+    pub ledger: PathBuf,
+    /// Proceed on the valid part of the ledger.
+    #[arg(long)]
+    pub lenient: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ReconcileArgs {
+    /// Ledger directory.
+    #[arg(long)]
+    pub ledger: PathBuf,
+    /// Group by (only `country` for now; the period is --period).
+    #[arg(long, default_value = "country")]
+    pub by: String,
+    /// Period: month, quarter, year or all.
+    #[arg(long, default_value = "all")]
+    pub period: String,
+    /// Proceed on the valid part of the ledger.
+    #[arg(long)]
+    pub lenient: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 #[derive(Debug, Args)]
@@ -412,8 +494,43 @@ pub(crate) struct AnalyzeArgs {
     /// Party type: Person, Company, ... (persons get "SURNAME, Given" reordering).
     #[arg(long)]
     pub schema: Option<String>,
-    /// The name.
-    pub name: String,
+    /// A name to normalise (shows its comparable forms and token classes).
+    #[arg(required_unless_present = "ledger", conflicts_with = "ledger")]
+    pub name: Option<String>,
+    /// Analyse a trade ledger for diversion (red flags, entity resolution, network paths, serial anomalies).
+    #[arg(long)]
+    pub ledger: Option<PathBuf>,
+    #[command(flatten)]
+    pub opts: LedgerOpts,
+    /// Write the resolved graph as GraphML (Gephi, Cytoscape).
+    #[arg(long)]
+    pub graphml: Option<PathBuf>,
+    /// Write the resolved graph as FollowTheMoney JSON lines (OpenSanctions tooling).
+    #[arg(long)]
+    pub ftm: Option<PathBuf>,
+    /// Write the full JSON analysis here (the table goes to standard output).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Exit 1 when any order is held or blocked.
+    #[arg(long)]
+    pub fail_on_hold: bool,
+}
+
+/// Options shared by the ledger commands.
+#[derive(Debug, Args, Clone)]
+pub(crate) struct LedgerOpts {
+    /// Restricted-party list files to screen the ledger's parties against (default: installed lists, if any).
+    #[arg(long = "lists", num_args = 1..)]
+    pub lists: Vec<PathBuf>,
+    /// Proceed on the valid part of the ledger, dropping invalid records and their dependants.
+    #[arg(long)]
+    pub lenient: bool,
+    /// Red-flag rule data to use instead of the embedded one (TOML, same layout).
+    #[arg(long)]
+    pub rules: Option<PathBuf>,
 }
 
 /// Output formats for single-name screening.

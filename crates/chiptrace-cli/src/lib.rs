@@ -6,6 +6,8 @@
 
 mod cli;
 mod cmd_demo;
+mod cmd_ledger;
+mod cmd_ledger_graph;
 mod cmd_lists;
 mod cmd_lv;
 mod cmd_rules;
@@ -34,18 +36,25 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Review(args) => cmd_store::review(&global, args),
         Command::Audit(args) => cmd_store::audit(&global, args),
         Command::Lv(args) => cmd_lv::lv(&global, args),
-        Command::Analyze(args) => {
-            let ty = match args.schema.as_deref().map(input::parse_schema).transpose()? {
-                Some(chiptrace_lists::EntitySchema::Person) => chiptrace_text::NameType::Person,
-                Some(chiptrace_lists::EntitySchema::Organization) => {
-                    chiptrace_text::NameType::Organization
-                }
-                _ => chiptrace_text::NameType::Any,
-            };
-            let forms = chiptrace_text::analyze_name(&args.name, ty);
-            serde_json::to_writer_pretty(std::io::stdout().lock(), &forms)?;
-            println!();
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Analyze(args) => match args.name.clone() {
+            Some(name) => {
+                let ty = match args.schema.as_deref().map(input::parse_schema).transpose()? {
+                    Some(chiptrace_lists::EntitySchema::Person) => chiptrace_text::NameType::Person,
+                    Some(chiptrace_lists::EntitySchema::Organization) => {
+                        chiptrace_text::NameType::Organization
+                    }
+                    _ => chiptrace_text::NameType::Any,
+                };
+                let forms = chiptrace_text::analyze_name(&name, ty);
+                serde_json::to_writer_pretty(std::io::stdout().lock(), &forms)?;
+                println!();
+                Ok(ExitCode::SUCCESS)
+            }
+            None => cmd_ledger::analyze(&global, args),
+        },
+        Command::Ledger(args) => cmd_ledger::ledger(&global, args),
+        Command::GenLedger(args) => cmd_ledger::gen_ledger(args),
+        Command::Trace(args) => cmd_ledger::trace(args),
+        Command::Reconcile(args) => cmd_ledger::reconcile(args),
     }
 }
