@@ -517,6 +517,9 @@ pub(crate) struct AnalyzeArgs {
     /// Exit 1 when any order is held or blocked.
     #[arg(long)]
     pub fail_on_hold: bool,
+    /// Ground truth of a generated ledger (truth.json): report detection quality per scheme.
+    #[arg(long)]
+    pub truth: Option<PathBuf>,
 }
 
 /// Options shared by the ledger commands.

@@ -76,7 +76,8 @@ pub(crate) fn ledger(g: &Global, a: LedgerArgs) -> anyhow::Result<ExitCode> {
 fn file_hashes(dir: &Path) -> anyhow::Result<Value> {
     use sha2::{Digest, Sha256};
     let mut m = serde_json::Map::new();
-    let mut entries: Vec<_> = std::fs::read_dir(dir)?.filter_map(|e| e.ok()).map(|e| e.path()).collect();
+    let mut entries: Vec<_> =
+        std::fs::read_dir(dir)?.filter_map(|e| e.ok()).map(|e| e.path()).collect();
     entries.sort();
     for p in entries {
         let ext = p.extension().and_then(|x| x.to_str()).unwrap_or("");
@@ -91,7 +92,10 @@ fn file_hashes(dir: &Path) -> anyhow::Result<Value> {
                 }
                 h.update(&buf[..n]);
             }
-            m.insert(p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(), json!(hex::encode(h.finalize())));
+            m.insert(
+                p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+                json!(hex::encode(h.finalize())),
+            );
         }
     }
     Ok(Value::Object(m))
@@ -149,11 +153,19 @@ fn resolve_parties(l: &Ledger) -> anyhow::Result<chiptrace_er::Resolution> {
 /// Screen every party against the lists (explicit, or installed when
 /// present). Returns the best match per party at or above the review
 /// threshold, and a note for the output.
-fn screen_parties(g: &Global, lists: &[std::path::PathBuf], l: &Ledger) -> anyhow::Result<(Vec<Option<ListHit>>, String)> {
-    let src = ListSource { lists: lists.to_vec(), strict: false, mapping: None, mapping_file: None };
+fn screen_parties(
+    g: &Global,
+    lists: &[std::path::PathBuf],
+    l: &Ledger,
+) -> anyhow::Result<(Vec<Option<ListHit>>, String)> {
+    let src =
+        ListSource { lists: lists.to_vec(), strict: false, mapping: None, mapping_file: None };
     if lists.is_empty() {
         let dir = crate::input::data_dir(g);
-        let installed = chiptrace_update::ListStore::open(&dir).ok().and_then(|s| s.current_paths().ok()).unwrap_or_default();
+        let installed = chiptrace_update::ListStore::open(&dir)
+            .ok()
+            .and_then(|s| s.current_paths().ok())
+            .unwrap_or_default();
         if installed.is_empty() {
             return Ok((
                 vec![None; l.parties.len()],
@@ -194,7 +206,15 @@ fn screen_parties(g: &Global, lists: &[std::path::PathBuf], l: &Ledger) -> anyho
         })
         .collect();
     let n = hits.iter().filter(|h| h.is_some()).count();
-    Ok((hits, format!("{} parties screened against {} list entries: {n} at or above {:.2}", l.parties.len(), index.len(), chiptrace_screen::DEFAULT_THRESHOLD)))
+    Ok((
+        hits,
+        format!(
+            "{} parties screened against {} list entries: {n} at or above {:.2}",
+            l.parties.len(),
+            index.len(),
+            chiptrace_screen::DEFAULT_THRESHOLD
+        ),
+    ))
 }
 
 fn rule_config(opts: &LedgerOpts) -> anyhow::Result<Config> {
@@ -222,7 +242,12 @@ pub(crate) struct Exports<'p> {
     pub ftm: Option<&'p Path>,
 }
 
-pub(crate) fn run_analysis(g: &Global, dir: &Path, opts: &LedgerOpts, exports: &Exports) -> anyhow::Result<Run> {
+pub(crate) fn run_analysis(
+    g: &Global,
+    dir: &Path,
+    opts: &LedgerOpts,
+    exports: &Exports,
+) -> anyhow::Result<Run> {
     let mut timings = Vec::new();
     let mut t = Instant::now();
     let mut lap = |name: &str, t: &mut Instant| {
@@ -242,11 +267,14 @@ pub(crate) fn run_analysis(g: &Global, dir: &Path, opts: &LedgerOpts, exports: &
     let (anomalies, exposures) = {
         let graph = crate::cmd_ledger_graph::build_graph(l, &cluster_of, &labels, &cfg);
         if let Some(p) = exports.graphml {
-            std::fs::write(p, chiptrace_graph::export::graphml(&graph, l)).with_context(|| format!("writing {}", p.display()))?;
+            std::fs::write(p, chiptrace_graph::export::graphml(&graph, l))
+                .with_context(|| format!("writing {}", p.display()))?;
             eprintln!("graph: {}", p.display());
         }
         if let Some(p) = exports.ftm {
-            let mut f = std::io::BufWriter::new(std::fs::File::create(p).with_context(|| format!("writing {}", p.display()))?);
+            let mut f = std::io::BufWriter::new(
+                std::fs::File::create(p).with_context(|| format!("writing {}", p.display()))?,
+            );
             for v in chiptrace_graph::export::ftm(&graph, l) {
                 serde_json::to_writer(&mut f, &v)?;
                 writeln!(f)?;
@@ -298,7 +326,12 @@ pub(crate) fn analyze(g: &Global, a: AnalyzeArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let exports = Exports { graphml: a.graphml.as_deref(), ftm: a.ftm.as_deref() };
     let run = run_analysis(g, dir, &a.opts, &exports)?;
+    let evaluation = match &a.truth {
+        Some(p) => Some(evaluate(&run.analysis, &chiptrace_ledger::r#gen::Truth::read(p)?)),
+        None => None,
+    };
     let full = json!({
+        "evaluation": evaluation,
         "alerts": run.analysis.alerts,
         "clusters": run.analysis.clusters,
         "party_risk": run.analysis.party_risk,
@@ -321,22 +354,118 @@ pub(crate) fn analyze(g: &Global, a: AnalyzeArgs) -> anyhow::Result<ExitCode> {
             serde_json::to_writer_pretty(&mut out, &full)?;
             writeln!(out)?;
         }
-        Format::Table => print_table(&mut out, &run, started.elapsed().as_secs_f64())?,
+        Format::Table => {
+            print_table(&mut out, &run, started.elapsed().as_secs_f64())?;
+            if let Some(e) = &evaluation {
+                writeln!(
+                    out,
+                    "\ndetection quality against the ground truth (flagged = hold or block):"
+                )?;
+                writeln!(
+                    out,
+                    "  order precision {:.3} ({} of {} flagged orders are scheme orders)",
+                    e["precision"].as_f64().unwrap_or(0.0),
+                    e["true_positives"],
+                    e["flagged"]
+                )?;
+                for (k, v) in e["by_kind"].as_object().into_iter().flatten() {
+                    writeln!(
+                        out,
+                        "  {k:<40} recall {:.2} ({} of {} orders; {} of {} schemes)",
+                        v["recall"].as_f64().unwrap_or(0.0),
+                        v["flagged"],
+                        v["orders"],
+                        v["schemes_detected"],
+                        v["schemes"]
+                    )?;
+                }
+                for b in e["benign_lookalikes"].as_array().into_iter().flatten() {
+                    writeln!(
+                        out,
+                        "  benign {:<33} {} orders, worst action {}",
+                        b["kind"].as_str().unwrap_or(""),
+                        b["orders"],
+                        b["worst_action"].as_str().unwrap_or("")
+                    )?;
+                }
+            }
+        }
     }
     let held = run.analysis.alerts.iter().any(|x| x.action >= Action::Hold);
     Ok(if a.fail_on_hold && held { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
+/// Detection quality against a generator's ground truth: an order counts as
+/// flagged when it is held or blocked; recall per scheme kind (orders, and
+/// schemes with at least one flagged order), precision over all flagged
+/// orders, and the worst action on each benign look-alike group.
+fn evaluate(a: &Analysis, truth: &chiptrace_ledger::r#gen::Truth) -> Value {
+    use std::collections::{BTreeMap, HashSet};
+    let action: BTreeMap<&str, Action> =
+        a.alerts.iter().map(|x| (x.order.as_str(), x.action)).collect();
+    let flagged: HashSet<&str> =
+        action.iter().filter(|(_, a)| **a >= Action::Hold).map(|(o, _)| *o).collect();
+    let scheme_orders: HashSet<&str> =
+        truth.schemes.iter().flat_map(|s| s.order_ids.iter().map(String::as_str)).collect();
+    let tp = flagged.iter().filter(|o| scheme_orders.contains(*o)).count();
+    let mut by_kind: BTreeMap<String, (usize, usize, usize, usize)> = BTreeMap::new();
+    for s in &truth.schemes {
+        let k = serde_json::to_value(s.kind)
+            .ok()
+            .and_then(|v| v.as_str().map(String::from))
+            .unwrap_or_default();
+        let k = match &s.variant {
+            Some(v) => format!("{k}/{v}"),
+            None => k,
+        };
+        let hit = s.order_ids.iter().filter(|o| flagged.contains(o.as_str())).count();
+        let e = by_kind.entry(k).or_default();
+        e.0 += s.order_ids.len();
+        e.1 += hit;
+        e.2 += 1;
+        e.3 += usize::from(hit > 0);
+    }
+    json!({
+        "flagged": flagged.len(),
+        "true_positives": tp,
+        "precision": if flagged.is_empty() { 1.0 } else { tp as f64 / flagged.len() as f64 },
+        "by_kind": by_kind.iter().map(|(k, (n, h, sn, sh))| (k.clone(), json!({
+            "orders": n, "flagged": h, "recall": if *n == 0 { 1.0 } else { *h as f64 / *n as f64 }, "schemes": sn, "schemes_detected": sh,
+        }))).collect::<serde_json::Map<String, Value>>(),
+        "benign_lookalikes": truth.benign_lookalikes.iter().map(|b| {
+            let worst = b.order_ids.iter().filter_map(|o| action.get(o.as_str())).max().copied().unwrap_or(Action::Record);
+            json!({"kind": b.kind, "orders": b.order_ids.len(), "worst_action": format!("{worst:?}").to_lowercase()})
+        }).collect::<Vec<_>>(),
+    })
+}
+
 fn print_table(out: &mut impl Write, run: &Run, secs: f64) -> anyhow::Result<()> {
     let a = &run.analysis;
-    writeln!(out, "{} orders, {} parties analysed in {secs:.2} s; orders by action: {:?}", a.summary.orders, a.summary.parties, a.summary.orders_by_action)?;
+    writeln!(
+        out,
+        "{} orders, {} parties analysed in {secs:.2} s; orders by action: {:?}",
+        a.summary.orders, a.summary.parties, a.summary.orders_by_action
+    )?;
     for n in &run.notes {
         writeln!(out, "  {n}")?;
     }
     writeln!(out, "\nalerts (hold and block first):")?;
     for x in a.alerts.iter().filter(|x| x.action >= Action::Hold).take(40) {
-        writeln!(out, "{:<22} {:<6} {:>5.1}  {}  {}", x.id, format!("{:?}", x.action).to_lowercase(), x.score, x.date, x.rule_ids.join(" "))?;
-        for h in x.evidence.iter().filter(|h| h.severity >= chiptrace_diversion::Severity::Medium).take(4) {
+        writeln!(
+            out,
+            "{:<22} {:<6} {:>5.1}  {}  {}",
+            x.id,
+            format!("{:?}", x.action).to_lowercase(),
+            x.score,
+            x.date,
+            x.rule_ids.join(" ")
+        )?;
+        for h in x
+            .evidence
+            .iter()
+            .filter(|h| h.severity >= chiptrace_diversion::Severity::Medium)
+            .take(4)
+        {
             writeln!(out, "      {} {}: {}", h.rule, h.severity.as_str(), h.summary)?;
         }
     }
@@ -346,7 +475,16 @@ fn print_table(out: &mut impl Write, run: &Run, secs: f64) -> anyhow::Result<()>
     }
     writeln!(out, "\nhighest-risk parties:")?;
     for p in a.party_risk.iter().take(10) {
-        writeln!(out, "  {:<10} {:<45} {} {:>6.1} {:?}: {}", p.party, p.name, p.country, p.score, p.action, p.explanation.join("; "))?;
+        writeln!(
+            out,
+            "  {:<10} {:<45} {} {:>6.1} {:?}: {}",
+            p.party,
+            p.name,
+            p.country,
+            p.score,
+            p.action,
+            p.explanation.join("; ")
+        )?;
     }
     Ok(())
 }

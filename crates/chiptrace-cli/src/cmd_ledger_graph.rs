@@ -17,7 +17,11 @@ pub(crate) fn listed_labels(listed: &[Option<ListHit>], cfg: &Config) -> Vec<Opt
     let weak = cfg.rule("RF-P01").and_then(|r| r.num("weak_score").ok()).unwrap_or(0.85);
     listed
         .iter()
-        .map(|h| h.as_ref().filter(|h| h.score >= weak).map(|h| format!("{} \"{}\" ({:.2})", h.list, h.entry_name, h.score)))
+        .map(|h| {
+            h.as_ref()
+                .filter(|h| h.score >= weak)
+                .map(|h| format!("{} \"{}\" ({:.2})", h.list, h.entry_name, h.score))
+        })
         .collect()
 }
 
@@ -28,11 +32,20 @@ pub(crate) fn build_graph<'a>(
     labels: &'a [Option<String>],
     cfg: &'a Config,
 ) -> TradeGraph<'a> {
-    TradeGraph::build(&GraphInput { ledger: l, cluster_of: Some(cluster_of), listed: labels, restricted: &cfg.restricted })
+    TradeGraph::build(&GraphInput {
+        ledger: l,
+        cluster_of: Some(cluster_of),
+        listed: labels,
+        restricted: &cfg.restricted,
+    })
 }
 
 /// The RF-S11 and RF-N01 inputs from the graph.
-pub(crate) fn graph_inputs(graph: &TradeGraph, l: &Ledger, cfg: &Config) -> (Vec<AnomalyInput>, Vec<ExposureInput>) {
+pub(crate) fn graph_inputs(
+    graph: &TradeGraph,
+    l: &Ledger,
+    cfg: &Config,
+) -> (Vec<AnomalyInput>, Vec<ExposureInput>) {
     let max_hops = cfg.rule("RF-N01").and_then(|r| r.num("max_hops").ok()).unwrap_or(4.0) as usize;
     let restricted = &cfg.restricted;
     let anomalies: Vec<AnomalyInput> = chiptrace_graph::serial::anomalies(l, restricted)
@@ -76,10 +89,16 @@ pub(crate) fn graph_inputs(graph: &TradeGraph, l: &Ledger, cfg: &Config) -> (Vec
         let orders = path_orders(l, path);
         let hops = path.hops.len() + 1;
         let target = match &path.target {
-            chiptrace_graph::Target::Listed { party, label } => format!("listed party {party} ({label})"),
+            chiptrace_graph::Target::Listed { party, label } => {
+                format!("listed party {party} ({label})")
+            }
             chiptrace_graph::Target::Country { country, via } => format!("{country} (via {via})"),
         };
-        let route: Vec<String> = path.hops.iter().map(|h| format!("{} -{}-> {} ({})", h.from, h.kind.name(), h.to, h.date)).collect();
+        let route: Vec<String> = path
+            .hops
+            .iter()
+            .map(|h| format!("{} -{}-> {} ({})", h.from, h.kind.name(), h.to, h.date))
+            .collect();
         exposures.push(ExposureInput {
             party: pi as u32,
             hops,
@@ -148,12 +167,19 @@ pub(crate) fn print_trace(out: &mut impl Write, t: &Trace) -> anyhow::Result<()>
     Ok(())
 }
 
-pub(crate) fn reconcile(l: &Ledger, period: &str, cfg: &Config) -> anyhow::Result<chiptrace_graph::reconcile::Reconciliation> {
+pub(crate) fn reconcile(
+    l: &Ledger,
+    period: &str,
+    cfg: &Config,
+) -> anyhow::Result<chiptrace_graph::reconcile::Reconciliation> {
     let p = chiptrace_graph::reconcile::Period::parse(period)?;
     Ok(chiptrace_graph::reconcile::reconcile(l, p, &cfg.hubs))
 }
 
-pub(crate) fn print_reconcile(out: &mut impl Write, r: &chiptrace_graph::reconcile::Reconciliation) -> anyhow::Result<()> {
+pub(crate) fn print_reconcile(
+    out: &mut impl Write,
+    r: &chiptrace_graph::reconcile::Reconciliation,
+) -> anyhow::Result<()> {
     let v = serde_json::to_value(r)?;
     for p in v["periods"].as_array().into_iter().flatten() {
         writeln!(
@@ -164,9 +190,19 @@ pub(crate) fn print_reconcile(out: &mut impl Write, r: &chiptrace_graph::reconci
             p["currency"].as_str().unwrap_or(""),
             p["orders"]
         )?;
-        writeln!(out, "  {:<3} {:>16} {:>16} {:>16} {:>8} {:>8} {:>7}  ", "cc", "billed", "shipped", "end use", "bill %", "ship %", "ratio")?;
+        writeln!(
+            out,
+            "  {:<3} {:>16} {:>16} {:>16} {:>8} {:>8} {:>7}  ",
+            "cc", "billed", "shipped", "end use", "bill %", "ship %", "ratio"
+        )?;
         for row in p["rows"].as_array().into_iter().flatten() {
-            let pct = |k: &str| row[k].as_str().and_then(|s| s.parse::<f64>().ok()).map(|x| x * 100.0).unwrap_or(0.0);
+            let pct = |k: &str| {
+                row[k]
+                    .as_str()
+                    .and_then(|s| s.parse::<f64>().ok())
+                    .map(|x| x * 100.0)
+                    .unwrap_or(0.0)
+            };
             writeln!(
                 out,
                 "  {:<3} {:>16} {:>16} {:>16} {:>7.1}% {:>7.1}% {:>7} {}{}",
@@ -176,19 +212,33 @@ pub(crate) fn print_reconcile(out: &mut impl Write, r: &chiptrace_graph::reconci
                 row["end_use"].as_str().unwrap_or(""),
                 pct("billing_share"),
                 pct("physical_share"),
-                row["ratio"].as_str().map(|s| s.chars().take(6).collect::<String>()).unwrap_or_else(|| "-".into()),
+                row["ratio"]
+                    .as_str()
+                    .map(|s| s.chars().take(6).collect::<String>())
+                    .unwrap_or_else(|| "-".into()),
                 if row["hub"].as_bool() == Some(true) { "hub" } else { "" },
                 if row["gap"].as_bool() == Some(true) { " GAP" } else { "" }
             )?;
         }
         for g in p["gaps"].as_array().into_iter().flatten() {
-            writeln!(out, "  gap in {}: billed share / physical share = {}; driven by:", g["country"].as_str().unwrap_or(""), g["ratio"].as_str().unwrap_or("∞"))?;
+            writeln!(
+                out,
+                "  gap in {}: billed share / physical share = {}; driven by:",
+                g["country"].as_str().unwrap_or(""),
+                g["ratio"].as_str().unwrap_or("∞")
+            )?;
             for d in g["drivers"].as_array().into_iter().flatten().take(5) {
                 let fan: Vec<String> = d["fan_out"]
                     .as_array()
                     .into_iter()
                     .flatten()
-                    .map(|f| format!("{} {}", f["country"].as_str().unwrap_or(""), f["value"].as_str().unwrap_or("")))
+                    .map(|f| {
+                        format!(
+                            "{} {}",
+                            f["country"].as_str().unwrap_or(""),
+                            f["value"].as_str().unwrap_or("")
+                        )
+                    })
                     .collect();
                 writeln!(
                     out,

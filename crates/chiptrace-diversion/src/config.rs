@@ -139,7 +139,8 @@ impl Config {
 
     /// Parse rule data; `source` names it in errors.
     pub fn from_toml(text: &str, source: &str) -> Result<Config> {
-        let raw: Raw = toml::from_str(text).map_err(|e| Error::Config { origin: source.into(), message: e.to_string() })?;
+        let raw: Raw = toml::from_str(text)
+            .map_err(|e| Error::Config { origin: source.into(), message: e.to_string() })?;
         let bad = |m: String| Error::Config { origin: source.into(), message: m };
         let mut seen = std::collections::BTreeSet::new();
         for r in &raw.rule {
@@ -151,7 +152,11 @@ impl Config {
             };
             for l in r.severity.keys() {
                 if !levels.contains(&l.as_str()) {
-                    return Err(bad(format!("rule {}: unknown severity level {l:?} (known: {})", r.id, levels.join(", "))));
+                    return Err(bad(format!(
+                        "rule {}: unknown severity level {l:?} (known: {})",
+                        r.id,
+                        levels.join(", ")
+                    )));
                 }
             }
             for l in levels {
@@ -160,12 +165,17 @@ impl Config {
                 }
             }
             if r.sources.is_empty() || r.name.trim().is_empty() {
-                return Err(bad(format!("rule {}: a name and at least one source are required", r.id)));
+                return Err(bad(format!(
+                    "rule {}: a name and at least one source are required",
+                    r.id
+                )));
             }
         }
         for id in crate::rules::IMPLEMENTED {
             if !seen.contains(*id) {
-                return Err(bad(format!("rule {id} is implemented but missing from the rule data")));
+                return Err(bad(format!(
+                    "rule {id} is implemented but missing from the rule data"
+                )));
             }
         }
         for s in [Severity::Info, Severity::Low, Severity::Medium, Severity::High] {
@@ -173,13 +183,19 @@ impl Config {
                 return Err(bad(format!("scoring.points: no value for {}", s.as_str())));
             }
         }
-        let control_start: Date =
-            raw.defaults.control_start.parse().map_err(|e| bad(format!("defaults.control_start: {e}")))?;
+        let control_start: Date = raw
+            .defaults
+            .control_start
+            .parse()
+            .map_err(|e| bad(format!("defaults.control_start: {e}")))?;
         let groups = chiptrace_rules::RuleSet::embedded()
             .map_err(|e| bad(format!("country groups: {e}")))?
             .groups;
         if !groups.has_group(&raw.defaults.allied_group) {
-            return Err(bad(format!("defaults.allied_group: unknown country group {:?}", raw.defaults.allied_group)));
+            return Err(bad(format!(
+                "defaults.allied_group: unknown country group {:?}",
+                raw.defaults.allied_group
+            )));
         }
         Ok(Config {
             allied_group: raw.defaults.allied_group.clone(),
@@ -222,18 +238,31 @@ impl RuleDef {
         match self.params.get(key) {
             Some(toml::Value::Integer(i)) => Ok(*i as f64),
             Some(toml::Value::Float(f)) => Ok(*f),
-            Some(_) => Err(Error::Param { rule: self.id.clone(), key: key.into(), message: "must be a number".into() }),
-            None => Err(Error::Param { rule: self.id.clone(), key: key.into(), message: "is missing".into() }),
+            Some(_) => Err(Error::Param {
+                rule: self.id.clone(),
+                key: key.into(),
+                message: "must be a number".into(),
+            }),
+            None => Err(Error::Param {
+                rule: self.id.clone(),
+                key: key.into(),
+                message: "is missing".into(),
+            }),
         }
     }
 
     /// A list-of-strings parameter (lower-cased).
     pub fn strings(&self, key: &str) -> Result<Vec<String>> {
-        let err = |m: &str| Error::Param { rule: self.id.clone(), key: key.into(), message: m.into() };
+        let err =
+            |m: &str| Error::Param { rule: self.id.clone(), key: key.into(), message: m.into() };
         match self.params.get(key) {
             Some(toml::Value::Array(a)) => a
                 .iter()
-                .map(|v| v.as_str().map(|s| s.to_lowercase()).ok_or_else(|| err("must be a list of strings")))
+                .map(|v| {
+                    v.as_str()
+                        .map(|s| s.to_lowercase())
+                        .ok_or_else(|| err("must be a list of strings"))
+                })
                 .collect(),
             Some(_) => Err(err("must be a list of strings")),
             None => Err(err("is missing")),

@@ -74,7 +74,8 @@ pub fn analyze(
     exposures: Vec<ExposureInput>,
 ) -> Result<Analysis> {
     let prepared = prep::prepare(ledger, ctx, cfg);
-    let mut extra = Extra { rings: vec![], onward: rules::onward(ledger, &prepared), anomalies, exposures };
+    let mut extra =
+        Extra { rings: vec![], onward: rules::onward(ledger, &prepared), anomalies, exposures };
     // rings need an Env; any rule definition serves (they read only shared facts)
     if let Some(def) = cfg.rules.first() {
         let env = rules::Env { l: ledger, p: &prepared, cfg, ctx, def, extra: &extra };
@@ -83,7 +84,9 @@ pub fn analyze(
     let results: Vec<Result<Vec<Hit>>> = cfg
         .rules
         .par_iter()
-        .map(|def| rules::run(&rules::Env { l: ledger, p: &prepared, cfg, ctx, def, extra: &extra }))
+        .map(|def| {
+            rules::run(&rules::Env { l: ledger, p: &prepared, cfg, ctx, def, extra: &extra })
+        })
         .collect();
     let mut hits = Vec::new();
     for r in results {

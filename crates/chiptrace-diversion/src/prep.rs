@@ -66,7 +66,11 @@ pub(crate) fn domain(s: &str) -> Option<String> {
         Some((_, d)) => d.to_string(),
         None => {
             let t = s.trim_start_matches("https://").trim_start_matches("http://");
-            t.split(['/', '?', '#', ':']).next().unwrap_or("").trim_start_matches("www.").to_string()
+            t.split(['/', '?', '#', ':'])
+                .next()
+                .unwrap_or("")
+                .trim_start_matches("www.")
+                .to_string()
         }
     };
     let labels: Vec<&str> = host.split('.').filter(|l| !l.is_empty()).collect();
@@ -75,7 +79,10 @@ pub(crate) fn domain(s: &str) -> Option<String> {
     }
     let n = labels.len();
     let second = labels[n - 2];
-    let take = if n >= 3 && labels[n - 1].len() == 2 && ["com", "co", "net", "org", "edu", "gov", "ac", "or", "ne"].contains(&second) {
+    let take = if n >= 3
+        && labels[n - 1].len() == 2
+        && ["com", "co", "net", "org", "edu", "gov", "ac", "or", "ne"].contains(&second)
+    {
         3
     } else {
         2
@@ -116,7 +123,8 @@ pub(crate) fn address_key(s: &str) -> Option<String> {
 
 pub(crate) fn prepare(l: &Ledger, ctx: &Context, cfg: &Config) -> Prepared {
     let np = l.parties.len();
-    let cluster: Vec<u32> = if ctx.cluster_of.len() == np { ctx.cluster_of.clone() } else { (0..np as u32).collect() };
+    let cluster: Vec<u32> =
+        if ctx.cluster_of.len() == np { ctx.cluster_of.clone() } else { (0..np as u32).collect() };
     let family: Vec<u32> = (0..np)
         .map(|i| {
             let mut cur = i;

@@ -44,7 +44,13 @@ pub(crate) struct Env<'a> {
 }
 
 impl Env<'_> {
-    fn hit(&self, rule: &'static str, level: &'static str, summary: String, evidence: Value) -> Hit {
+    fn hit(
+        &self,
+        rule: &'static str,
+        level: &'static str,
+        summary: String,
+        evidence: Value,
+    ) -> Hit {
         Hit {
             rule,
             level,
@@ -60,7 +66,12 @@ impl Env<'_> {
         }
     }
     fn pname(&self, p: PartyId) -> String {
-        format!("{} ({}, {})", self.l.parties[p.index()].name, self.l.party_id_str(p), self.l.parties[p.index()].country.as_str())
+        format!(
+            "{} ({}, {})",
+            self.l.parties[p.index()].name,
+            self.l.party_id_str(p),
+            self.l.parties[p.index()].country.as_str()
+        )
     }
 }
 
@@ -93,8 +104,9 @@ const RULES: &[(&str, &[&str], RuleFn)] = &[
 
 /// Ids of the implemented rules.
 pub const IMPLEMENTED: &[&str] = &[
-    "RF-P01", "RF-P02", "RF-P04", "RF-P05", "RF-P06", "RF-P10", "RF-P13", "RF-O01", "RF-O04", "RF-O07", "RF-O10",
-    "RF-S01", "RF-S03", "RF-S05", "RF-S07", "RF-S10", "RF-S11", "RF-F01", "RF-N01", "RF-N02", "RF-N04",
+    "RF-P01", "RF-P02", "RF-P04", "RF-P05", "RF-P06", "RF-P10", "RF-P13", "RF-O01", "RF-O04",
+    "RF-O07", "RF-O10", "RF-S01", "RF-S03", "RF-S05", "RF-S07", "RF-S10", "RF-S11", "RF-F01",
+    "RF-N01", "RF-N02", "RF-N04",
 ];
 
 /// Severity levels a rule knows, if it is implemented.
@@ -137,6 +149,10 @@ fn p01(e: &Env) -> Result<Vec<Hit>> {
     for (s, sh) in e.l.shipments.iter().enumerate() {
         if let Some(c) = sh.consignee {
             roles.entry(c.0).or_default().push((sh.order.0, "consignee"));
+        }
+        // the catalogue screens every role, the forwarder included
+        if let Some(f) = sh.forwarder {
+            roles.entry(f.0).or_default().push((sh.order.0, "forwarder"));
         }
         let _ = s;
     }
@@ -233,16 +249,37 @@ fn p04(e: &Env) -> Result<Vec<Hit>> {
         let party = &e.l.parties[p as usize];
         let hq = party.hq_country.map(|c| c.as_str().to_string());
         let parent_c = party.parent.map(|q| e.l.parties[q.index()].country.as_str().to_string());
-        let why = match (&hq, &parent_c) {
+        // the catalogue checks the ultimate parent: walk the whole declared
+        // chain (bounded, as prep's family), by registration or headquarters
+        let mut ancestor = None;
+        let (mut cur, mut steps) = (party.parent, 0);
+        while let Some(q) = cur
+            && steps < 16
+            && ancestor.is_none()
+        {
+            let a = &e.l.parties[q.index()];
+            ancestor = [Some(a.country), a.hq_country]
+                .into_iter()
+                .flatten()
+                .find(|c| bad(c.as_str()))
+                .map(|c| (q, c));
+            cur = a.parent.filter(|n| *n != q);
+            steps += 1;
+        }
+        let why = match (&hq, ancestor) {
             (Some(h), _) if bad(h) => format!("headquartered in {h}"),
-            (_, Some(pc)) if bad(pc) => format!("parent in {pc}"),
+            (_, Some((q, c))) if Some(q) == party.parent => format!("parent in {}", c.as_str()),
+            (_, Some((q, c))) => {
+                format!("ultimate parent {} in {}", e.l.party_id_str(q), c.as_str())
+            }
             _ => continue,
         };
         let mut h = e.hit(
             "RF-P04",
             "d5_hq",
             format!("{} is {why}", e.pname(PartyId(p))),
-            json!({"party": e.l.party_id_str(PartyId(p)), "hq_country": hq, "parent_country": parent_c}),
+            json!({"party": e.l.party_id_str(PartyId(p)), "hq_country": hq, "parent_country": parent_c,
+                   "restricted_parent": ancestor.map(|(q, c)| json!({"party": e.l.party_id_str(q), "country": c.as_str()}))}),
         );
         h.parties = vec![p];
         h.orders = orders.iter().map(|o| o.0).collect();
@@ -255,7 +292,11 @@ fn p04(e: &Env) -> Result<Vec<Hit>> {
 /// it was formed after the controls began, very recently, and the order
 /// carries controlled accelerators.
 fn p05(e: &Env) -> Result<Vec<Hit>> {
-    let (young, new, minc) = (e.def.num("young_days")? as i64, e.def.num("new_days")? as i64, e.def.num("min_controlled")? as u64);
+    let (young, new, minc) = (
+        e.def.num("young_days")? as i64,
+        e.def.num("new_days")? as i64,
+        e.def.num("min_controlled")? as u64,
+    );
     let mut out = Vec::new();
     for (i, o) in e.l.orders.iter().enumerate() {
         let b = &e.l.parties[o.buyer.index()];
@@ -266,7 +307,18 @@ fn p05(e: &Env) -> Result<Vec<Hit>> {
         }
         // an order dated before the buyer existed is a document
         // inconsistency, not a young company: inquire (medium)
-        let level = if age >= 0 && inc >= e.cfg.control_start && age < new && e.p.controlled[i] >= minc {
+        // high: a new company (after the controls) ordering a large first
+        // batch from a transshipment hub (FC2023A) or without web presence
+        // (ACG25); a young company elsewhere with a website is medium
+        let exposed = e.cfg.is_hub(b.country)
+            || b.website.trim().is_empty()
+            || e.p.free_mail_email[o.buyer.index()];
+        let level = if age >= 0
+            && inc >= e.cfg.control_start
+            && age < new
+            && e.p.controlled[i] >= minc
+            && exposed
+        {
             "post_control_start"
         } else {
             "young"
@@ -394,12 +446,13 @@ pub(crate) fn rings(e: &Env) -> Vec<Ring> {
         }
         r
     }
-    let mut shared: Vec<(&(IdKind, String), &Vec<u32>)> = by.iter().filter(|(_, v)| v.len() >= 2).map(|(k, v)| (*k, v)).collect();
+    let mut shared: Vec<(&(IdKind, String), &Vec<u32>)> =
+        by.iter().filter(|(_, v)| v.len() >= 2).map(|(k, v)| (*k, v)).collect();
     shared.sort_by(|a, b| a.0.cmp(b.0));
     let mut used = Vec::new();
     for (id, ps) in &shared {
         // a value shared only within one business is not a link
-        let distinct: FxHashSet<u32> = ps.iter().map(|p| e.p.family[*p as usize].min(u32::MAX)).collect();
+        let distinct: FxHashSet<u32> = ps.iter().map(|p| e.p.family[*p as usize]).collect();
         let clusters: FxHashSet<u32> = ps.iter().map(|p| e.p.cluster[*p as usize]).collect();
         if distinct.len() < 2 || clusters.len() < 2 {
             continue;
@@ -459,8 +512,13 @@ fn p13(e: &Env) -> Result<Vec<Hit>> {
         if r.kinds == [IdKind::Address] {
             continue;
         }
-        let businesses: FxHashSet<u32> = r.members.iter().map(|m| e.p.cluster[*m as usize]).collect();
-        let level = if businesses.len() >= min_group && r.kinds.len() >= 2 { "split_threshold" } else { "cluster" };
+        let businesses: FxHashSet<u32> =
+            r.members.iter().map(|m| e.p.cluster[*m as usize]).collect();
+        let level = if businesses.len() >= min_group && r.kinds.len() >= 2 {
+            "split_threshold"
+        } else {
+            "cluster"
+        };
         let mut h = e.hit(
             "RF-P13",
             level,
@@ -476,7 +534,8 @@ fn p13(e: &Env) -> Result<Vec<Hit>> {
                    "businesses": businesses.len(), "min_group": min_group}),
         );
         h.parties = r.members.clone();
-        let mut os: Vec<u32> = r.members.iter().flat_map(|m| bo.get(m).into_iter().flatten().map(|o| o.0)).collect();
+        let mut os: Vec<u32> =
+            r.members.iter().flat_map(|m| bo.get(m).into_iter().flatten().map(|o| o.0)).collect();
         os.sort_unstable();
         os.dedup();
         h.orders = os;
@@ -494,14 +553,24 @@ fn o01(e: &Env) -> Result<Vec<Hit>> {
     for (i, o) in e.l.orders.iter().enumerate() {
         let c = e.p.cluster[o.buyer.index()];
         let k = (o.date, i as u32);
-        first.entry(c).and_modify(|v| if k < *v { *v = k }).or_insert(k);
+        first
+            .entry(c)
+            .and_modify(|v| {
+                if k < *v {
+                    *v = k
+                }
+            })
+            .or_insert(k);
     }
     let mut out = Vec::new();
     let mut firsts: Vec<u32> = first.values().map(|v| v.1).collect();
     firsts.sort_unstable();
     for i in firsts {
         let o = &e.l.orders[i as usize];
-        let value = o.value.to_f64().unwrap_or(0.0);
+        // min_value is in USD (catalogue: ">= USD 1M") and the ledger does
+        // not convert currencies: other currencies count by accelerators only
+        let value =
+            if o.currency.as_str() == "USD" { o.value.to_f64().unwrap_or(0.0) } else { 0.0 };
         if e.p.controlled[i as usize] < minc && value < minv {
             continue;
         }
@@ -531,7 +600,8 @@ fn o04(e: &Env) -> Result<Vec<Hit>> {
     let mut out = Vec::new();
     for (i, o) in e.l.orders.iter().enumerate() {
         let oi = OrderId(i as u32);
-        let paid: rust_decimal::Decimal = e.l.payments_of(oi).filter(|p| p.currency == o.currency).map(|p| p.amount).sum();
+        let paid: rust_decimal::Decimal =
+            e.l.payments_of(oi).filter(|p| p.currency == o.currency).map(|p| p.amount).sum();
         let (v, pd) = (o.value.to_f64().unwrap_or(0.0), paid.to_f64().unwrap_or(0.0));
         if v > 0.0 && pd > v * ratio {
             let mut h = e.hit(
@@ -551,13 +621,15 @@ fn o04(e: &Env) -> Result<Vec<Hit>> {
 /// PUE, in date order) exceeds its declared power or floor space; `missing`
 /// when a large controlled order names no site with a declared capacity.
 fn o07(e: &Env) -> Result<Vec<Hit>> {
-    let (pue, m2kw, minc) = (e.def.num("pue")?, e.def.num("m2_per_kw")?, e.def.num("min_controlled")? as u64);
+    let (pue, m2kw, minc) =
+        (e.def.num("pue")?, e.def.num("m2_per_kw")?, e.def.num("min_controlled")? as u64);
     let (window, tol) = (e.def.num("window_days")? as i64, e.def.num("tolerance")?);
     let resale = e.def.strings("resale")?;
     let mut idx: Vec<usize> = (0..e.l.orders.len()).filter(|i| e.p.controlled[*i] > 0).collect();
     idx.sort_by_key(|i| (e.l.orders[*i].date, *i));
     // per site: deliveries in date order, for the trailing-window sum
-    let mut recent: FxHashMap<u32, std::collections::VecDeque<(jiff::civil::Date, f64)>> = FxHashMap::default();
+    let mut recent: FxHashMap<u32, std::collections::VecDeque<(jiff::civil::Date, f64)>> =
+        FxHashMap::default();
     let mut out = Vec::new();
     for i in idx {
         let o = &e.l.orders[i];
@@ -599,11 +671,18 @@ fn o07(e: &Env) -> Result<Vec<Hit>> {
                     out.push(h);
                 }
             }
-            _ if e.p.controlled[i] >= minc && !{
-                let eu = o.end_user.unwrap_or(o.buyer);
-                let text = format!("{} {}", e.l.end_uses.resolve(o.declared_end_use.0), e.l.parties[eu.index()].industry).to_lowercase();
-                resale.iter().any(|w| text.contains(w.as_str()))
-            } => {
+            _ if e.p.controlled[i] >= minc
+                && !{
+                    let eu = o.end_user.unwrap_or(o.buyer);
+                    let text = format!(
+                        "{} {}",
+                        e.l.end_uses.resolve(o.declared_end_use.0),
+                        e.l.parties[eu.index()].industry
+                    )
+                    .to_lowercase();
+                    resale.iter().any(|w| text.contains(w.as_str()))
+                } =>
+            {
                 let mut h = e.hit(
                     "RF-O07",
                     "missing",
@@ -633,7 +712,9 @@ fn o10(e: &Env) -> Result<Vec<Hit>> {
             .members
             .iter()
             .flat_map(|m| e.l.orders_of(PartyId(*m)))
-            .filter(|o| e.p.controlled[o.index()] > 0 && r.members.contains(&e.l.orders[o.index()].buyer.0))
+            .filter(|o| {
+                e.p.controlled[o.index()] > 0 && r.members.contains(&e.l.orders[o.index()].buyer.0)
+            })
             .map(|o| (e.l.orders[o.index()].date, o.0))
             .collect();
         os.sort_unstable();
@@ -644,7 +725,8 @@ fn o10(e: &Env) -> Result<Vec<Hit>> {
                 if days(os[a].0, os[b].0) > w {
                     break;
                 }
-                let (ba, bb) = (e.l.orders[os[a].1 as usize].buyer, e.l.orders[os[b].1 as usize].buyer);
+                let (ba, bb) =
+                    (e.l.orders[os[a].1 as usize].buyer, e.l.orders[os[b].1 as usize].buyer);
                 if !e.p.related(ba, bb) {
                     hit.insert(os[a].1);
                     hit.insert(os[b].1);
@@ -699,7 +781,9 @@ fn s01(e: &Env) -> Result<Vec<Hit>> {
                 cands.push(("consignee", c));
             }
         }
-        if let Some((role, p, w)) = cands.into_iter().find_map(|(r, p)| is_fwd(p).map(|w| (r, p, w))) {
+        if let Some((role, p, w)) =
+            cands.into_iter().find_map(|(r, p)| is_fwd(p).map(|w| (r, p, w)))
+        {
             let mut h = e.hit(
                 "RF-S01",
                 "forwarder_consignee",
@@ -732,15 +816,31 @@ pub(crate) fn onward(l: &Ledger, p: &Prepared) -> Vec<Onward> {
     for s in 0..l.serials.len() {
         let sid = SerialId(s as u32);
         let Some(order) = p.serial_order[s] else { continue };
-        let mut recv: Option<(chiptrace_ledger::Country, jiff::civil::Date, Option<PartyId>)> = None;
+        let mut recv: Option<(chiptrace_ledger::Country, jiff::civil::Date, Option<PartyId>)> =
+            None;
         for ev in l.events_of(sid) {
             match ev.kind {
-                EventKind::Received if recv.is_none() => recv = Some((ev.country, ev.date, ev.party)),
-                EventKind::Exported | EventKind::Received | EventKind::Installed | EventKind::Inspected | EventKind::Rma => {
+                EventKind::Received if recv.is_none() => {
+                    recv = Some((ev.country, ev.date, ev.party))
+                }
+                EventKind::Exported
+                | EventKind::Received
+                | EventKind::Installed
+                | EventKind::Inspected
+                | EventKind::Rma => {
                     if let Some((c, d, h)) = recv
                         && ev.country != c
                     {
-                        out.push(Onward { order, serial: sid, hub: c, received: d, to: ev.country, left: ev.date, holder: h, event: ev.kind.name() });
+                        out.push(Onward {
+                            order,
+                            serial: sid,
+                            hub: c,
+                            received: d,
+                            to: ev.country,
+                            left: ev.date,
+                            holder: h,
+                            event: ev.kind.name(),
+                        });
                         break;
                     }
                 }
@@ -754,8 +854,27 @@ pub(crate) fn onward(l: &Ledger, p: &Prepared) -> Vec<Onward> {
 /// The order's declared end use names the onward country ("resale to end
 /// users in Japan"): the movement was declared.
 fn declared_onward(e: &Env, o: OrderId, to: chiptrace_ledger::Country) -> bool {
-    let text = e.l.end_uses.resolve(e.l.orders[o.index()].declared_end_use.0).to_lowercase();
-    chiptrace_lists::country_name(to.as_str()).is_some_and(|n| text.contains(&n.to_lowercase()))
+    let raw = e.l.end_uses.resolve(e.l.orders[o.index()].declared_end_use.0);
+    let text = raw.to_lowercase();
+    if chiptrace_lists::country_name(to.as_str()).is_some_and(|n| text.contains(&n.to_lowercase()))
+    {
+        return true;
+    }
+    // common names and adjectives too ("Vietnam", "South Korea", "Taiwan",
+    // "USA"; the ISO short name alone misses them): phrases of up to three
+    // words, never two-letter words or lower-case three-letter words (codes
+    // such as "in", "it", "and", "can" are English words)
+    let words: Vec<&str> = raw
+        .split(|c: char| !c.is_alphanumeric() && c != '-' && c != '\'')
+        .filter(|w| !w.is_empty())
+        .collect();
+    (0..words.len()).any(|i| {
+        (1..=3usize).filter(|n| i + n <= words.len()).any(|n| {
+            let cand = words[i..i + n].join(" ");
+            (cand.len() >= 4 || (cand.len() == 3 && cand.bytes().all(|b| b.is_ascii_uppercase())))
+                && chiptrace_lists::country_code(&cand) == Some(to.as_str())
+        })
+    })
 }
 
 /// RF-S03: goods routed through a hub: shipped to a hub while the declared
@@ -763,7 +882,9 @@ fn declared_onward(e: &Env, o: OrderId, to: chiptrace_ledger::Country) -> bool {
 /// country other than the declared end user's (`reexport`); moved on to a
 /// restricted country (`restricted_onward`).
 fn s03(e: &Env) -> Result<Vec<Hit>> {
-    let mut per: FxHashMap<u32, (&'static str, Value, Vec<u32>, Vec<u32>)> = FxHashMap::default();
+    // order -> (level, evidence, shipments, serials)
+    type Entry = (&'static str, Value, Vec<u32>, Vec<u32>);
+    let mut per: FxHashMap<u32, Entry> = FxHashMap::default();
     let rank = |l: &str| match l {
         "restricted_onward" => 3,
         "reexport" => 2,
@@ -775,7 +896,8 @@ fn s03(e: &Env) -> Result<Vec<Hit>> {
         }
         let eu_c = o.end_user.map(|p| country(e.l, p));
         for (sid, sh) in e.l.shipments_of(OrderId(i as u32)) {
-            if e.cfg.is_hub(sh.to_country) && eu_c.is_some_and(|c| c != sh.to_country) {
+            // the catalogue: "while end-user country differs or is unknown"
+            if e.cfg.is_hub(sh.to_country) && eu_c.is_none_or(|c| c != sh.to_country) {
                 per.entry(i as u32).or_insert_with(|| {
                     ("hub", json!({"shipment": e.l.shipment_id_str(sid), "to": sh.to_country.as_str(), "end_user_country": eu_c.map(|c| c.as_str().to_string())}), vec![sid.0], vec![])
                 });
@@ -803,7 +925,8 @@ fn s03(e: &Env) -> Result<Vec<Hit>> {
                         "then": m.event, "in": m.to.as_str(), "on": m.left.to_string(), "declared_end_user_country": eu_c.map(|c| c.as_str().to_string()),
                         "holder": m.holder.map(|p| e.l.party_id_str(p).to_string())});
         let entry = per.entry(m.order.0).or_insert(("hub", Value::Null, vec![], vec![]));
-        if rank(level) > rank(entry.0) {
+        // (a fresh entry has no evidence yet: the first movement provides it)
+        if rank(level) > rank(entry.0) || entry.1.is_null() {
             *entry = (level, ev, entry.2.clone(), vec![m.serial.0]);
         } else if rank(level) == rank(entry.0) && entry.3.len() < 16 {
             entry.3.push(m.serial.0);
@@ -813,11 +936,37 @@ fn s03(e: &Env) -> Result<Vec<Hit>> {
     keys.sort_unstable();
     let mut out = Vec::new();
     for k in keys {
-        let (level, ev, ships, serials) = per.remove(&k).unwrap_or(("hub", Value::Null, vec![], vec![]));
+        let (level, ev, ships, serials) =
+            per.remove(&k).unwrap_or(("hub", Value::Null, vec![], vec![]));
         let summary = match level {
-            "restricted_onward" => format!("goods of {} went on from {} to {} (restricted)", oid(e.l, OrderId(k)), ev["received_in"].as_str().unwrap_or("?"), ev["in"].as_str().unwrap_or("?")),
-            "reexport" => format!("goods of {} left the hub {} for {}, not the declared end user's country", oid(e.l, OrderId(k)), ev["received_in"].as_str().unwrap_or("?"), ev["in"].as_str().unwrap_or("?")),
-            _ => format!("{} is shipped to a hub ({}) while the declared end user is in {}", oid(e.l, OrderId(k)), ev["to"].as_str().unwrap_or("?"), ev["end_user_country"].as_str().unwrap_or("?")),
+            "restricted_onward" => format!(
+                "goods of {} went on from {} to {} (restricted)",
+                oid(e.l, OrderId(k)),
+                ev["received_in"].as_str().unwrap_or("?"),
+                ev["in"].as_str().unwrap_or("?")
+            ),
+            "reexport" => format!(
+                "goods of {} left the hub {} for {}, not the declared end user's country",
+                oid(e.l, OrderId(k)),
+                ev["received_in"].as_str().unwrap_or("?"),
+                ev["in"].as_str().unwrap_or("?")
+            ),
+            _ if ev.get("received_in").is_some() => format!(
+                "goods of {} left the hub {} for {} (allied; not declared)",
+                oid(e.l, OrderId(k)),
+                ev["received_in"].as_str().unwrap_or("?"),
+                ev["in"].as_str().unwrap_or("?")
+            ),
+            _ => format!(
+                "{} is shipped to a hub ({}) while {}",
+                oid(e.l, OrderId(k)),
+                ev["to"].as_str().unwrap_or("?"),
+                ev["end_user_country"]
+                    .as_str()
+                    .map_or("no end user is declared".to_string(), |c| format!(
+                        "the declared end user is in {c}"
+                    ))
+            ),
         };
         let mut h = e.hit("RF-S03", level, summary, ev);
         h.orders = vec![k];
@@ -840,7 +989,9 @@ fn s05(e: &Env) -> Result<Vec<Hit>> {
         for (sid, sh) in e.l.shipments_of(OrderId(i as u32)) {
             let d = e.l.descriptions.resolve(sh.declared_description.0).to_lowercase();
             let tokens: Vec<&str> = d.split(|c: char| !c.is_alphanumeric()).collect();
-            if !words.iter().any(|w| if w.len() <= 3 { tokens.contains(&w.as_str()) } else { d.contains(w.as_str()) }) {
+            if !words.iter().any(|w| {
+                if w.len() <= 3 { tokens.contains(&w.as_str()) } else { d.contains(w.as_str()) }
+            }) {
                 let mut h = e.hit(
                     "RF-S05",
                     "mislabel",
@@ -863,7 +1014,8 @@ fn s07(e: &Env) -> Result<Vec<Hit>> {
     let mut out = Vec::new();
     for (i, o) in e.l.orders.iter().enumerate() {
         let oi = OrderId(i as u32);
-        let mut cs: Vec<(&str, chiptrace_ledger::Country)> = vec![("bill_to", country(e.l, o.bill_to.unwrap_or(o.buyer)))];
+        let mut cs: Vec<(&str, chiptrace_ledger::Country)> =
+            vec![("bill_to", country(e.l, o.bill_to.unwrap_or(o.buyer)))];
         cs.push(("ship_to", country(e.l, o.ship_to.unwrap_or(o.buyer))));
         if let Some(p) = o.end_user {
             cs.push(("end_user", country(e.l, p)));
@@ -913,7 +1065,10 @@ fn s10(e: &Env) -> Result<Vec<Hit>> {
         let o = &e.l.orders[m.order.index()];
         let eu_c = o.end_user.map(|p| country(e.l, p));
         if dwell > max
-            || (!e.cfg.is_restricted(m.to) && (eu_c == Some(m.to) || e.cfg.is_allied(m.to, m.left) || declared_onward(e, m.order, m.to)))
+            || (!e.cfg.is_restricted(m.to)
+                && (eu_c == Some(m.to)
+                    || e.cfg.is_allied(m.to, m.left)
+                    || declared_onward(e, m.order, m.to)))
         {
             continue;
         }
@@ -936,7 +1091,12 @@ fn s10(e: &Env) -> Result<Vec<Hit>> {
         let mut h = e.hit(
             "RF-S10",
             "short_dwell",
-            format!("goods of {} stayed {dwell} days in {} before going to {}", oid(e.l, OrderId(k)), ev["hub"].as_str().unwrap_or("?"), ev["to"].as_str().unwrap_or("?")),
+            format!(
+                "goods of {} stayed {dwell} days in {} before going to {}",
+                oid(e.l, OrderId(k)),
+                ev["hub"].as_str().unwrap_or("?"),
+                ev["to"].as_str().unwrap_or("?")
+            ),
             ev,
         );
         h.orders = vec![k];
@@ -952,7 +1112,11 @@ fn s10(e: &Env) -> Result<Vec<Hit>> {
 fn s11(e: &Env) -> Result<Vec<Hit>> {
     let mut out = Vec::new();
     for a in &e.extra.anomalies {
-        let level = if a.level == "boxed_or_unpowered" { "boxed_or_unpowered" } else { "missing_or_serial_mismatch" };
+        let level = if a.level == "boxed_or_unpowered" {
+            "boxed_or_unpowered"
+        } else {
+            "missing_or_serial_mismatch"
+        };
         let mut h = e.hit("RF-S11", level, a.explanation.clone(), a.evidence.clone());
         h.orders = a.orders.clone();
         h.parties = a.parties.clone();
@@ -978,9 +1142,12 @@ fn f01(e: &Env) -> Result<Vec<Hit>> {
         for (pi, pay) in e.l.payments_of(oi).enumerate() {
             let pc = pay.payer_country.unwrap_or_else(|| country(e.l, pay.payer));
             let third = !e.p.related(pay.payer, o.buyer) && !e.p.related(pay.payer, bill);
-            let restricted = (e.cfg.is_restricted(pc) || pay.bank_country.is_some_and(|b| e.cfg.is_restricted(b)))
+            let restricted = (e.cfg.is_restricted(pc)
+                || pay.bank_country.is_some_and(|b| e.cfg.is_restricted(b)))
                 && !e.cfg.is_restricted(bc);
-            let third_country = pc != bc && pc != bic;
+            // a payer of the buyer's family paying from its own country is
+            // group treasury (a parent abroad), not a third country
+            let third_country = pc != bc && pc != bic && pc != country(e.l, pay.payer);
             let (rank, level) = if restricted {
                 (3, "restricted_country")
             } else if third {
@@ -1006,9 +1173,22 @@ fn f01(e: &Env) -> Result<Vec<Hit>> {
         }
         if let Some((_, level, ev, payer, _)) = best {
             let summary = match level {
-                "restricted_country" => format!("payment by {} from {} (bank {})", e.pname(PartyId(payer)), ev["payer_country"].as_str().unwrap_or("?"), ev["bank_country"].as_str().unwrap_or("?")),
-                "third_party" => format!("paid by {}, not the buyer {} or the bill-to", e.pname(PartyId(payer)), e.pname(o.buyer)),
-                _ => format!("paid from {}, not the buyer's country {}", ev["payer_country"].as_str().unwrap_or("?"), bc.as_str()),
+                "restricted_country" => format!(
+                    "payment by {} from {} (bank {})",
+                    e.pname(PartyId(payer)),
+                    ev["payer_country"].as_str().unwrap_or("?"),
+                    ev["bank_country"].as_str().unwrap_or("?")
+                ),
+                "third_party" => format!(
+                    "paid by {}, not the buyer {} or the bill-to",
+                    e.pname(PartyId(payer)),
+                    e.pname(o.buyer)
+                ),
+                _ => format!(
+                    "paid from {}, not the buyer's country {}",
+                    ev["payer_country"].as_str().unwrap_or("?"),
+                    bc.as_str()
+                ),
             };
             let mut h = e.hit("RF-F01", level, summary, ev);
             h.orders = vec![oi.0];
@@ -1026,8 +1206,12 @@ fn f01(e: &Env) -> Result<Vec<Hit>> {
 /// high, further (≤ max_hops) medium.
 fn n01(e: &Env) -> Result<Vec<Hit>> {
     let near = e.def.num("near_hops")? as usize;
+    let max = e.def.num("max_hops")? as usize;
     let mut out = Vec::new();
     for x in &e.extra.exposures {
+        if x.hops > max {
+            continue;
+        }
         let level = if x.hops <= near { "near" } else { "far" };
         let mut h = e.hit("RF-N01", level, x.summary.clone(), x.path.clone());
         h.orders = x.orders.clone();
@@ -1055,7 +1239,10 @@ fn n02(e: &Env) -> Result<Vec<Hit>> {
     keys.sort_unstable();
     let mut out = Vec::new();
     for p in keys {
-        let declared: f64 = e.l.sites_of(PartyId(p)).filter_map(|(_, s)| s.declared_power_kw.and_then(|d| d.to_f64())).sum();
+        let declared: f64 =
+            e.l.sites_of(PartyId(p))
+                .filter_map(|(_, s)| s.declared_power_kw.and_then(|d| d.to_f64()))
+                .sum();
         if declared <= 0.0 {
             continue;
         }
@@ -1102,7 +1289,12 @@ fn n04(e: &Env) -> Result<Vec<Hit>> {
     let bo = buying_orders(e.l);
     let mut out = Vec::new();
     for r in &e.extra.rings {
-        let hub: Vec<u32> = r.members.iter().copied().filter(|m| e.cfg.is_hub(e.l.parties[*m as usize].country)).collect();
+        let hub: Vec<u32> = r
+            .members
+            .iter()
+            .copied()
+            .filter(|m| e.cfg.is_hub(e.l.parties[*m as usize].country))
+            .collect();
         if hub.len() < minp || r.kinds.len() < 2 {
             continue;
         }
@@ -1112,7 +1304,8 @@ fn n04(e: &Env) -> Result<Vec<Hit>> {
             format!("{} hub-registered customers linked by {} kinds of shared identifier", hub.len(), r.kinds.len()),
             json!({"parties": hub.iter().map(|m| e.l.party_id_str(PartyId(*m))).collect::<Vec<_>>(), "kinds": r.kinds, "min_parties": minp}),
         );
-        let mut os: Vec<u32> = hub.iter().flat_map(|m| bo.get(m).into_iter().flatten().map(|o| o.0)).collect();
+        let mut os: Vec<u32> =
+            hub.iter().flat_map(|m| bo.get(m).into_iter().flatten().map(|o| o.0)).collect();
         os.sort_unstable();
         os.dedup();
         h.orders = os;

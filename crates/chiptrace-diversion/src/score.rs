@@ -133,7 +133,10 @@ fn score_hits(cfg: &Config, hits: &[&Hit]) -> Scored {
         total += s;
         explanation.push(format!(
             "{cat:?}: {} = {s:.1} points",
-            v.iter().map(|x| format!("{} {} {:.0}", x.1.rule, x.1.severity.as_str(), x.0)).collect::<Vec<_>>().join(" + ")
+            v.iter()
+                .map(|x| format!("{} {} {:.0}", x.1.rule, x.1.severity.as_str(), x.0))
+                .collect::<Vec<_>>()
+                .join(" + ")
         ));
     }
     let mut action = if !critical.is_empty() {
@@ -181,7 +184,8 @@ pub(crate) fn score(l: &Ledger, cfg: &Config, hits: Vec<Hit>) -> Analysis {
             }
         }
     }
-    let mut summary = Summary { orders: no, parties: l.parties.len(), hits: hits.len(), ..Default::default() };
+    let mut summary =
+        Summary { orders: no, parties: l.parties.len(), hits: hits.len(), ..Default::default() };
     for h in &hits {
         *summary.hits_by_rule.entry(h.rule.to_string()).or_default() += 1;
     }
@@ -211,12 +215,19 @@ pub(crate) fn score(l: &Ledger, cfg: &Config, hits: Vec<Hit>) -> Analysis {
             shipments.extend(&h.shipments);
             serials.extend(&h.serials);
         }
-        let payments: Vec<String> = l.index.payments_by_order.get(o).iter().map(|p| l.payment_ids.resolve(*p).to_string()).collect();
+        let payments: Vec<String> = l
+            .index
+            .payments_by_order
+            .get(o)
+            .iter()
+            .map(|p| l.payment_ids.resolve(*p).to_string())
+            .collect();
         let _ = PaymentId(0);
         let mut rule_ids: Vec<String> = refs.iter().map(|h| h.rule.to_string()).collect();
         rule_ids.sort();
         rule_ids.dedup();
-        let mut related_orders: Vec<u32> = refs.iter().flat_map(|h| h.orders.iter().copied()).collect();
+        let mut related_orders: Vec<u32> =
+            refs.iter().flat_map(|h| h.orders.iter().copied()).collect();
         related_orders = uniq(related_orders);
         related_orders.truncate(50);
         alerts.push(Alert {
@@ -226,17 +237,32 @@ pub(crate) fn score(l: &Ledger, cfg: &Config, hits: Vec<Hit>) -> Analysis {
             action: s.action,
             score: s.score,
             rule_ids,
-            parties: uniq(parties).into_iter().map(|p| l.party_id_str(PartyId(p)).to_string()).collect(),
-            orders: related_orders.into_iter().map(|x| l.order_id_str(OrderId(x)).to_string()).collect(),
-            shipments: uniq(shipments).into_iter().map(|x| l.shipment_id_str(ShipmentId(x)).to_string()).collect(),
+            parties: uniq(parties)
+                .into_iter()
+                .map(|p| l.party_id_str(PartyId(p)).to_string())
+                .collect(),
+            orders: related_orders
+                .into_iter()
+                .map(|x| l.order_id_str(OrderId(x)).to_string())
+                .collect(),
+            shipments: uniq(shipments)
+                .into_iter()
+                .map(|x| l.shipment_id_str(ShipmentId(x)).to_string())
+                .collect(),
             payments,
-            serials: uniq(serials).into_iter().take(50).map(|x| l.serial_str(SerialId(x)).to_string()).collect(),
+            serials: uniq(serials)
+                .into_iter()
+                .take(50)
+                .map(|x| l.serial_str(SerialId(x)).to_string())
+                .collect(),
             path: refs.iter().find(|h| h.rule == "RF-N01").map(|h| h.evidence.clone()),
             evidence: refs.iter().map(|h| (*h).clone()).collect(),
             explanation: s.explanation,
         });
     }
-    alerts.sort_by(|a, b| b.action.cmp(&a.action).then(b.score.total_cmp(&a.score)).then(a.order.cmp(&b.order)));
+    alerts.sort_by(|a, b| {
+        b.action.cmp(&a.action).then(b.score.total_cmp(&a.score)).then(a.order.cmp(&b.order))
+    });
     let party_risk = party_risk(l, cfg, &hits, &order_action, &order_score);
     Analysis {
         engine: crate::ENGINE_VERSION.into(),
@@ -254,7 +280,13 @@ pub(crate) fn score(l: &Ledger, cfg: &Config, hits: Vec<Hit>) -> Analysis {
 /// A party's risk: its own party and network flags, plus the worst order it
 /// buys, receives or pays for. Only parties behind an order that needs an
 /// inquiry or more, or with their own flags, are listed.
-fn party_risk(l: &Ledger, cfg: &Config, hits: &[Hit], action: &[Action], score: &[f64]) -> Vec<PartyRisk> {
+fn party_risk(
+    l: &Ledger,
+    cfg: &Config,
+    hits: &[Hit],
+    action: &[Action],
+    score: &[f64],
+) -> Vec<PartyRisk> {
     let mut own: BTreeMap<u32, Vec<&Hit>> = BTreeMap::new();
     for h in hits {
         if matches!(h.category, Category::Party | Category::Network) {
@@ -268,7 +300,11 @@ fn party_risk(l: &Ledger, cfg: &Config, hits: &[Hit], action: &[Action], score: 
         if action[o] == Action::Record {
             continue;
         }
-        let mut ps: Vec<u32> = [Some(ord.buyer), ord.bill_to, ord.ship_to, ord.end_user].into_iter().flatten().map(|p| p.0).collect();
+        let mut ps: Vec<u32> = [Some(ord.buyer), ord.bill_to, ord.ship_to, ord.end_user]
+            .into_iter()
+            .flatten()
+            .map(|p| p.0)
+            .collect();
         ps.extend(l.payments_of(OrderId(o as u32)).map(|p| p.payer.0));
         for p in uniq(ps) {
             let e = worst.entry(p).or_insert((0.0, Action::Record, o as u32));
@@ -281,36 +317,45 @@ fn party_risk(l: &Ledger, cfg: &Config, hits: &[Hit], action: &[Action], score: 
     keys = uniq(keys);
     let mut out: Vec<PartyRisk> = keys
         .into_iter()
-        .map(|p| {
+        .filter_map(|p| {
             let mut explanation = Vec::new();
             let (mut sc, mut act) = (0.0, Action::Record);
             if let Some(hs) = own.get(&p) {
                 let s = score_hits(cfg, hs);
                 explanation.push(format!(
                     "own flags: {} ({:.1} points)",
-                    hs.iter().map(|h| format!("{} {}", h.rule, h.severity.as_str())).collect::<Vec<_>>().join(", "),
+                    hs.iter()
+                        .map(|h| format!("{} {}", h.rule, h.severity.as_str()))
+                        .collect::<Vec<_>>()
+                        .join(", "),
                     s.score
                 ));
                 sc += s.score;
                 act = act.max(s.action);
             }
             if let Some((s, a, o)) = worst.get(&p) {
-                explanation.push(format!("worst order {}: {:?}, {s:.1} points", l.order_id_str(OrderId(*o)), a));
+                explanation.push(format!(
+                    "worst order {}: {:?}, {s:.1} points",
+                    l.order_id_str(OrderId(*o)),
+                    a
+                ));
                 sc += s;
                 act = act.max(*a);
             }
-            let party = &l.parties[p as usize];
-            PartyRisk {
+            let Some(party) = l.parties.get(p as usize) else { return None };
+            Some(PartyRisk {
                 party: l.party_id_str(PartyId(p)).to_string(),
                 name: party.name.to_string(),
                 country: party.country.as_str().to_string(),
                 score: (sc * 10.0).round() / 10.0,
                 action: act,
                 explanation,
-            }
+            })
         })
         .collect();
-    out.sort_by(|a, b| b.action.cmp(&a.action).then(b.score.total_cmp(&a.score)).then(a.party.cmp(&b.party)));
+    out.sort_by(|a, b| {
+        b.action.cmp(&a.action).then(b.score.total_cmp(&a.score)).then(a.party.cmp(&b.party))
+    });
     let _ = json!(null);
     out
 }

@@ -486,6 +486,8 @@ fn svg_map_renders_labels_and_is_deterministic() {
         "°E",
         " km (true at",
         "<title>Singapore</title>",
+        "class=\"overview\"",
+        "outside the map: KUL-1 (rejected) (400 km)",
     ] {
         assert!(svg.contains(needle), "missing {needle}");
     }

@@ -23,7 +23,11 @@ use ed25519_dalek::SigningKey;
 
 fn arg(name: &str, default: u64) -> u64 {
     let args: Vec<String> = std::env::args().collect();
-    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).and_then(|v| v.parse().ok()).unwrap_or(default)
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 fn main() {
@@ -32,15 +36,19 @@ fn main() {
     let rounds = arg("--rounds", 16) as u32;
 
     // 1. throughput
-    let chips: Vec<(String, SigningKey)> =
-        (0..agents).map(|i| (format!("GPU-{i}"), SigningKey::from_bytes(&[i as u8 + 1; 32]))).collect();
+    let chips: Vec<(String, SigningKey)> = (0..agents)
+        .map(|i| (format!("GPU-{i}"), SigningKey::from_bytes(&[i as u8 + 1; 32])))
+        .collect();
     let lm = landmark::spawn(
         TcpListener::bind("127.0.0.1:0").unwrap(),
         LandmarkConfig {
             id: "LM-BENCH".into(),
             key: SigningKey::from_bytes(&[200; 32]),
             rounds,
-            chips: chips.iter().map(|(id, k)| (id.clone(), k.verifying_key())).collect::<HashMap<_, _>>(),
+            chips: chips
+                .iter()
+                .map(|(id, k)| (id.clone(), k.verifying_key()))
+                .collect::<HashMap<_, _>>(),
             io_timeout: Duration::from_secs(5),
             max_sessions: 1024,
         },
@@ -162,7 +170,16 @@ fn main() {
         let sts: Vec<_> = agent.run(&targets).into_iter().map(|(_, r)| r.unwrap()).collect();
         walls.push(t.elapsed().as_secs_f64() * 1e3);
         let t = Instant::now();
-        let v = verify(&reg, "GPU-1", &sts, &History::default(), &Policy::default(), jiff::Timestamp::now(), None).unwrap();
+        let v = verify(
+            &reg,
+            "GPU-1",
+            &sts,
+            &History::default(),
+            &Policy::default(),
+            jiff::Timestamp::now(),
+            None,
+        )
+        .unwrap();
         verdict_us.push(t.elapsed().as_secs_f64() * 1e6);
         assert_eq!(v.proofs.len(), 5);
     }

@@ -233,7 +233,8 @@ pub fn verify(
         radius_km: sound_site_radius_km(site.radius_km),
         label: format!("licence {}", site.site_id),
     };
-    let site_out = Disc { radius_km: site.radius_km * SPHERE_OVER_ELLIPSOID_MAX, ..site_disc.clone() };
+    let site_out =
+        Disc { radius_km: site.radius_km * SPHERE_OVER_ELLIPSOID_MAX, ..site_disc.clone() };
     let mut summary = RegionSummary {
         empty: region.is_empty(),
         discs: discs.clone(),

@@ -7,7 +7,6 @@ use std::path::Path;
 use chiptrace_lv::registry::Registry;
 use proptest::prelude::*;
 
-
 fn write(dir: &Path, name: &str, text: &str) {
     std::fs::write(dir.join(name), text).unwrap();
 }
@@ -19,16 +18,26 @@ fn key() -> String {
 #[test]
 fn a_good_registry_loads() {
     let d = tempfile::tempdir().unwrap();
-    write(d.path(), "sites.csv", "site_id,name,lat,lon,country,radius_km,licence\nSG-DC-1,DC,1.35,103.82,sg,30,D1\n");
+    write(
+        d.path(),
+        "sites.csv",
+        "site_id,name,lat,lon,country,radius_km,licence\nSG-DC-1,DC,1.35,103.82,sg,30,D1\n",
+    );
     write(
         d.path(),
         "landmarks.csv",
-        &format!("landmark_id,operator,lat,lon,country,public_key,address,overhead_ms\nLM-1,vendor,1.37,103.83,SG,{},10.0.0.1:7700,0.1\n", key()),
+        &format!(
+            "landmark_id,operator,lat,lon,country,public_key,address,overhead_ms\nLM-1,vendor,1.37,103.83,SG,{},10.0.0.1:7700,0.1\n",
+            key()
+        ),
     );
     write(
         d.path(),
         "chips.csv",
-        &format!("serial,model,public_key,site,t_proc_min_ms,t_proc_max_ms\nGPU-1,H100 SXM,{},SG-DC-1,0.005,0.1\n", key()),
+        &format!(
+            "serial,model,public_key,site,t_proc_min_ms,t_proc_max_ms\nGPU-1,H100 SXM,{},SG-DC-1,0.005,0.1\n",
+            key()
+        ),
     );
     let r = Registry::from_dir(d.path()).unwrap();
     assert_eq!(r.sites["SG-DC-1"].country, "SG");
@@ -48,7 +57,10 @@ fn every_bad_cell_is_reported_with_file_line_and_column() {
     write(
         d.path(),
         "chips.csv",
-        &format!("serial,model,public_key,site,t_proc_min_ms,t_proc_max_ms\nGPU 1,H100,{k},S1,0,1\nGPU-2,H100,abc,S1,0,1\nGPU-3,H100,{k},S1,2,1\nGPU-4,,{k},S1,0,x\n", k = key()),
+        &format!(
+            "serial,model,public_key,site,t_proc_min_ms,t_proc_max_ms\nGPU 1,H100,{k},S1,0,1\nGPU-2,H100,abc,S1,0,1\nGPU-3,H100,{k},S1,2,1\nGPU-4,,{k},S1,0,x\n",
+            k = key()
+        ),
     );
     let e = Registry::from_dir(d.path()).unwrap_err().to_string();
     for needle in [
@@ -74,14 +86,23 @@ fn missing_and_unknown_columns_and_files_are_named() {
     let e = Registry::from_dir(d.path()).unwrap_err().to_string();
     assert!(e.contains("missing column(s) country, radius_km"), "{e}");
     write(d.path(), "sites.csv", "site_id,lat,lon,country,radius_km,colour\nS1,1,1,SG,3,red\n");
-    assert!(Registry::from_dir(d.path()).unwrap_err().to_string().contains("unknown column \"colour\""));
+    assert!(
+        Registry::from_dir(d.path()).unwrap_err().to_string().contains("unknown column \"colour\"")
+    );
     write(d.path(), "sites.csv", "site_id,lat,lon,country,radius_km\nS1,1,1,SG\n");
     assert!(Registry::from_dir(d.path()).unwrap_err().to_string().contains("sites.csv:2"));
     let e = Registry::from_files(&[d.path().join("stuff.csv")]).unwrap_err().to_string();
     assert!(e.contains("cannot tell what this file holds"), "{e}");
     // a chip whose site is not registered is caught by check()
     let d2 = tempfile::tempdir().unwrap();
-    write(d2.path(), "chips.csv", &format!("serial,model,public_key,site,t_proc_min_ms,t_proc_max_ms\nGPU-1,H100,{},NOWHERE,0,1\n", key()));
+    write(
+        d2.path(),
+        "chips.csv",
+        &format!(
+            "serial,model,public_key,site,t_proc_min_ms,t_proc_max_ms\nGPU-1,H100,{},NOWHERE,0,1\n",
+            key()
+        ),
+    );
     let r = Registry::from_dir(d2.path()).unwrap();
     assert!(r.check().unwrap_err().to_string().contains("NOWHERE"));
 }

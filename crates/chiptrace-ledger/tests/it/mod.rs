@@ -1,0 +1,4 @@
+mod common;
+mod generator;
+mod robustness;
+mod validation;
