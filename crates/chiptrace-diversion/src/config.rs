@@ -71,6 +71,10 @@ pub struct RuleDef {
     pub sources: Vec<String>,
     /// level name → severity (the catalogue's `severity` map).
     pub severity: BTreeMap<String, Severity>,
+    /// Signal group: rules reading the same underlying fact (a new customer
+    /// is both "young" and "first order"); scored as one category.
+    #[serde(default)]
+    pub group: Option<String>,
     #[serde(default)]
     pub params: toml::Table,
 }

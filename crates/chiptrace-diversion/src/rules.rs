@@ -20,6 +20,8 @@ pub struct Hit {
     pub level: &'static str,
     pub severity: Severity,
     pub category: Category,
+    /// Scoring bucket: the rule's signal group, else its category.
+    pub group: String,
     pub summary: String,
     #[serde(skip)]
     pub orders: Vec<u32>,
@@ -56,6 +58,11 @@ impl Env<'_> {
             level,
             severity: self.def.sev(level),
             category: self.def.category,
+            group: self
+                .def
+                .group
+                .clone()
+                .unwrap_or_else(|| format!("{:?}", self.def.category).to_lowercase()),
             summary,
             orders: vec![],
             parties: vec![],

@@ -106,14 +106,14 @@ struct Scored {
 
 fn score_hits(cfg: &Config, hits: &[&Hit]) -> Scored {
     let pts = |s: Severity| cfg.scoring.points.get(&s).copied().unwrap_or(0.0);
-    let mut by_cat: BTreeMap<Category, Vec<(f64, &Hit)>> = BTreeMap::new();
+    let mut by_cat: BTreeMap<&str, Vec<(f64, &Hit)>> = BTreeMap::new();
     let mut critical = Vec::new();
     for h in hits {
         if h.severity == Severity::Critical {
             critical.push(*h);
-            by_cat.entry(h.category).or_default().push((pts(Severity::High), h));
+            by_cat.entry(h.group.as_str()).or_default().push((pts(Severity::High), h));
         } else {
-            by_cat.entry(h.category).or_default().push((pts(h.severity), h));
+            by_cat.entry(h.group.as_str()).or_default().push((pts(h.severity), h));
         }
     }
     let mut total = 0.0;
@@ -132,7 +132,7 @@ fn score_hits(cfg: &Config, hits: &[&Hit]) -> Scored {
         }
         total += s;
         explanation.push(format!(
-            "{cat:?}: {} = {s:.1} points",
+            "{cat}: {} = {s:.1} points",
             v.iter()
                 .map(|x| format!("{} {} {:.0}", x.1.rule, x.1.severity.as_str(), x.0))
                 .collect::<Vec<_>>()
@@ -155,7 +155,9 @@ fn score_hits(cfg: &Config, hits: &[&Hit]) -> Scored {
         ));
     } else if strong_cats >= 2 && action < Action::Hold {
         action = action.up();
-        explanation.push(format!("{strong_cats} categories fire at medium or above: one level up"));
+        explanation.push(format!(
+            "{strong_cats} independent categories fire at medium or above: one level up"
+        ));
     }
     explanation.push(format!(
         "total {total:.1} points -> {:?} (inquire at {}, hold at {})",

@@ -641,6 +641,7 @@ const NEG: i32 = i32::MIN;
 const INF: i32 = i32::MAX;
 
 /// Latest-departure layers (see the module docs) and hop distances.
+#[derive(Debug, Clone)]
 struct Layers {
     l: Vec<Vec<i32>>,
     dist: Vec<u8>,
@@ -672,6 +673,9 @@ pub struct TradeGraph<'a> {
     link_off: Vec<u32>,
     links: Vec<Link>,
     insts: Vec<Inst>,
+    /// Layers per hop budget, computed on first use (so repeated
+    /// `paths_from` calls cost only their rebuild).
+    layers_cache: Vec<std::sync::OnceLock<Layers>>,
 }
 
 impl<'a> TradeGraph<'a> {
@@ -839,6 +843,7 @@ impl<'a> TradeGraph<'a> {
             link_off,
             links,
             insts,
+            layers_cache: (0..=MAX_HOPS).map(|_| std::sync::OnceLock::new()).collect(),
         }
     }
 
@@ -952,8 +957,15 @@ impl<'a> TradeGraph<'a> {
         if k == 0 { NEG } else { ins[k - 1].date }
     }
 
-    fn layers(&self, max_hops: usize) -> Layers {
+    fn layers(&self, max_hops: usize) -> std::borrow::Cow<'_, Layers> {
         let k = max_hops.min(MAX_HOPS);
+        match self.layers_cache.get(k) {
+            Some(cell) => std::borrow::Cow::Borrowed(cell.get_or_init(|| self.compute_layers(k))),
+            None => std::borrow::Cow::Owned(self.compute_layers(k)),
+        }
+    }
+
+    fn compute_layers(&self, k: usize) -> Layers {
         let n = self.node_count();
         let mut l: Vec<Vec<i32>> = Vec::with_capacity(k + 1);
         l.push((0..n).map(|v| if self.is_target(v) { INF } else { NEG }).collect());

@@ -261,6 +261,8 @@ struct GSite {
     address: String,
     kw: i64,
     m2: i64,
+    /// Capacity set by a scheme (deliberately too small): never resized.
+    fixed: bool,
 }
 
 /// Domain label of a company name: its words without legal forms; for a
@@ -404,6 +406,13 @@ struct Gen {
     forwarders: Vec<usize>,
     /// Benign data-centre customers per country (colocation ship-tos).
     dcs: std::collections::BTreeMap<&'static str, Vec<usize>>,
+    /// Site → (date, kW with PUE) delivered, to size benign sites for what
+    /// they receive.
+    site_need: std::collections::BTreeMap<usize, Vec<(i64, i64)>>,
+    /// Names per country and e-mail/web slugs in use: two companies never
+    /// share a name in one jurisdiction or a corporate domain by accident.
+    used_names: std::collections::BTreeSet<(String, &'static str)>,
+    used_slugs: std::collections::BTreeSet<String>,
 }
 
 impl Gen {
@@ -452,6 +461,25 @@ impl Gen {
         let dest = self.country(ship_to);
         let origin = self.country(s.seller);
         let site = s.site.map(|i| format!("ST-{:06}", i + 1)).unwrap_or_default();
+        // the site a detector will charge this order to: the named one, else
+        // the first site of the end user, ship-to or buyer
+        let charged = s.site.or_else(|| {
+            let p = s.end_user.or(s.ship_to).unwrap_or(s.buyer);
+            self.sites.iter().position(|x| x.party == p)
+        });
+        if let Some(si) = charged {
+            // ~10.2 kW per 8-GPU server, ~0.7 kW per board, x PUE 1.3
+            let kw: i64 = s
+                .lines
+                .iter()
+                .map(|(it, q, _)| match ITEMS[*it].class {
+                    ItemClass::Server => 14 * i64::from(*q),
+                    ItemClass::Gpu => i64::from(*q),
+                    ItemClass::Network => 0,
+                })
+                .sum();
+            self.site_need.entry(si).or_default().push((s.date, kw));
+        }
         let (bill, ship, eu) = (
             s.bill_to.map(|x| self.p(x).to_string()).unwrap_or_default(),
             s.ship_to.map(|x| self.p(x).to_string()).unwrap_or_default(),
@@ -602,7 +630,23 @@ impl Gen {
         industry: &str,
     ) -> GParty {
         let c = cc(country);
-        let s = slug(&name);
+        let mut name = name;
+        let mut k = 2;
+        // scheme parties may reuse a name on purpose (a listed party's
+        // spelling variant in two schemes)
+        while role != Role::Scheme && self.used_names.contains(&(name.clone(), country)) {
+            name = format!("{name} {k}");
+            k += 1;
+        }
+        self.used_names.insert((name.clone(), country));
+        let mut s = slug(&name);
+        let base = s.clone();
+        let mut k = 2;
+        while self.used_slugs.contains(&s) {
+            s = format!("{base}{}{k}", country.to_ascii_lowercase());
+            k += 1;
+        }
+        self.used_slugs.insert(s.clone());
         let year = self.rng.range(inc_year_lo, inc_year_hi);
         let inc = days(year, self.rng.range(1, 12), self.rng.range(1, 28));
         GParty {
@@ -696,6 +740,9 @@ pub fn generate_with(opts: &GenOptions, out_dir: &Path) -> Result<GenSummary> {
         out,
         forwarders: Vec::new(),
         dcs: std::collections::BTreeMap::new(),
+        site_need: std::collections::BTreeMap::new(),
+        used_names: std::collections::BTreeSet::new(),
+        used_slugs: std::collections::BTreeSet::new(),
     };
 
     // ---- sellers, distributor, forwarders
@@ -806,8 +853,16 @@ pub fn generate_with(opts: &GenOptions, out_dir: &Path) -> Result<GenSummary> {
         let (lo, hi) = if g.rng.chance(0.03) { (2022, 2023) } else { (1985, 2019) };
         let mut p = g.company(name, country, lo, hi, role, industry);
         if role == Role::University {
-            p.email = format!("purchasing@{}.edu", slug(&p.name));
-            p.website = format!("https://www.{}.edu", slug(&p.name));
+            // keep the unique slug company() chose
+            let sl = p
+                .email
+                .split('@')
+                .nth(1)
+                .and_then(|d| d.split('.').next())
+                .unwrap_or("")
+                .to_string();
+            p.email = format!("purchasing@{sl}.edu");
+            p.website = format!("https://www.{sl}.edu");
         }
         let idx = g.add_party(p);
         customers.push(idx);
@@ -820,7 +875,7 @@ pub fn generate_with(opts: &GenOptions, out_dir: &Path) -> Result<GenSummary> {
                 (g.rng.range(1_500, 8_000), g.rng.range(600, 4_000))
             };
             let a = address(&mut g.rng, c);
-            g.sites.push(GSite { party: idx, country, address: a, kw, m2 });
+            g.sites.push(GSite { party: idx, country, address: a, kw, m2, fixed: false });
         }
     }
     for &c in &customers {
@@ -850,7 +905,7 @@ pub fn generate_with(opts: &GenOptions, out_dir: &Path) -> Result<GenSummary> {
         let a = address(&mut g.rng, cc("SG"));
         let kw = g.rng.range(30_000, 80_000);
         let m2 = g.rng.range(15_000, 40_000);
-        g.sites.push(GSite { party: i, country: "SG", address: a, kw, m2 });
+        g.sites.push(GSite { party: i, country: "SG", address: a, kw, m2, fixed: false });
         sg_dcs.push((i, g.sites.len() - 1));
     }
     let allied: Vec<usize> = customers
@@ -1107,7 +1162,7 @@ pub fn generate_with(opts: &GenOptions, out_dir: &Path) -> Result<GenSummary> {
                 // with PUE 1.3) and ~40 m2: declare a fraction of that.
                 let kw = g.rng.range(20, 80);
                 let m2 = g.rng.range(8, 30);
-                g.sites.push(GSite { party: b, country: hub, address: addr, kw, m2 });
+                g.sites.push(GSite { party: b, country: hub, address: addr, kw, m2, fixed: true });
                 plan.site = Some(g.sites.len() - 1);
                 plan.parties = vec![b];
                 plan.slots = 1 + g.rng.below(2) as usize;
@@ -1430,6 +1485,27 @@ pub fn generate_with(opts: &GenOptions, out_dir: &Path) -> Result<GenSummary> {
     }
     pw.finish()?;
     g.out.parties_w = None;
+    // benign sites declare at least 1.6x the most they receive in any year
+    // (a real operator's declared capacity covers its installed base)
+    for (si, v) in std::mem::take(&mut g.site_need) {
+        let Some(site) = g.sites.get_mut(si) else { continue };
+        if site.fixed {
+            continue;
+        }
+        let mut v = v;
+        v.sort_unstable();
+        let (mut lo, mut sum, mut peak) = (0usize, 0i64, 0i64);
+        for hi in 0..v.len() {
+            sum += v[hi].1;
+            while v[hi].0 - v[lo].0 > 365 {
+                sum -= v[lo].1;
+                lo += 1;
+            }
+            peak = peak.max(sum);
+        }
+        site.kw = site.kw.max(peak * 16 / 10 + 1);
+        site.m2 = site.m2.max(peak * 16 / 10 / 4 + 1);
+    }
     let mut sw = TableWriter::create(out_dir, "sites", cols::SITES, fmt)?;
     for (i, s) in g.sites.iter().enumerate() {
         sw.row(&[
