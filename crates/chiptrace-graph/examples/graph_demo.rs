@@ -50,7 +50,9 @@ fn main() -> ExitCode {
     });
     let tr = args.get(2).and_then(|s| trace(&l, s, &DEFAULT_RESTRICTED));
     let an = anomalies(&l, &DEFAULT_RESTRICTED);
-    let rec = reconcile(&l, Period::All, &DEFAULT_HUBS);
+    let by =
+        std::env::var("PERIOD").ok().and_then(|p| Period::parse(&p).ok()).unwrap_or(Period::All);
+    let rec = reconcile(&l, by, &DEFAULT_HUBS);
     let gaps: Vec<_> = rec.periods.iter().flat_map(|p| p.gaps.iter()).collect();
     let out = json!({
         "exporter_paths": paths,

@@ -600,6 +600,17 @@ pub(crate) fn replay(l: &Ledger, restricted: &[bool], tag: Tag, rec: u32) -> Opt
 
 // ------------------------------------------------------------ the graph
 
+/// Concatenate, freeing each part once copied (peak ≈ the total, not
+/// twice it: the untouched capacity of the result is not resident yet).
+fn concat<T>(parts: Vec<Vec<T>>) -> Vec<T> {
+    let total = parts.iter().map(Vec::len).sum();
+    let mut out = Vec::with_capacity(total);
+    for p in parts {
+        out.extend(p);
+    }
+    out
+}
+
 #[derive(Debug, Clone, Copy)]
 struct Raw {
     from: u32,
@@ -783,7 +794,7 @@ impl<'a> TradeGraph<'a> {
                     v
                 })
                 .collect();
-            chunks.concat()
+            concat(chunks)
         };
         let parts: Vec<Vec<Raw>> = vec![
             emit_all(l.orders.len(), &|i, v, _| emit_order(l, i, &mut |e| to_raw(v, e))),
@@ -794,8 +805,7 @@ impl<'a> TradeGraph<'a> {
                 emit_serial_buf(l, SerialId(u32_of(i)), &restricted, buf, &mut |e| to_raw(v, e))
             }),
         ];
-        let mut raw = parts.concat();
-        drop(parts);
+        let mut raw = concat(parts);
         raw.par_sort_unstable_by_key(|r| (r.from, r.to, r.kind, r.date, r.tag, r.rec));
         raw.dedup_by(|a, b| {
             a.from == b.from && a.to == b.to && a.kind == b.kind && a.date == b.date

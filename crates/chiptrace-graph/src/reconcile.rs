@@ -253,6 +253,12 @@ struct Bucket {
     hub_orders: BTreeMap<(Country, PartyId), Vec<OrderId>>,
 }
 
+/// Saturating addition: sums of absurd values never panic (they stop at
+/// `Decimal::MAX`).
+fn add(a: Decimal, b: Decimal) -> Decimal {
+    a.checked_add(b).unwrap_or(if b.is_sign_negative() { Decimal::MIN } else { Decimal::MAX })
+}
+
 fn share(x: Decimal, total: Decimal) -> Decimal {
     if total.is_zero() {
         return Decimal::ZERO;
@@ -283,7 +289,7 @@ fn split(l: &Ledger, o: OrderId, value: Decimal, mut f: impl FnMut(Country, Deci
             Decimal::ONE
         }
     };
-    let mut wsum: Decimal = ids.iter().map(weight).sum();
+    let mut wsum: Decimal = ids.iter().map(weight).fold(Decimal::ZERO, add);
     let equal = wsum.is_zero();
     if equal {
         wsum = Decimal::from(ids.len());
@@ -293,7 +299,7 @@ fn split(l: &Ledger, o: OrderId, value: Decimal, mut f: impl FnMut(Country, Deci
         let Some(s) = sh(i) else { continue };
         // The last part takes the remainder, so the parts add up exactly.
         let part = if k + 1 == ids.len() {
-            value - given
+            value.checked_sub(given).unwrap_or(Decimal::ZERO)
         } else {
             let w = if equal { Decimal::ONE } else { weight(i) };
             value
@@ -301,7 +307,7 @@ fn split(l: &Ledger, o: OrderId, value: Decimal, mut f: impl FnMut(Country, Deci
                 .and_then(|x| x.checked_div(wsum))
                 .map_or(Decimal::ZERO, |x| x.round_dp(2))
         };
-        given += part;
+        given = add(given, part);
         f(s.to_country, part);
     }
     true
@@ -327,23 +333,26 @@ pub fn reconcile_with(ledger: &Ledger, opts: &ReconcileOptions) -> Reconciliatio
         }
         let oid = OrderId(u32::try_from(i).unwrap_or(u32::MAX));
         let b = buckets.entry((opts.by.key(o.date), o.currency)).or_default();
-        b.total += o.value;
+        b.total = add(b.total, o.value);
         b.orders += 1;
         let bill_to = o.bill_to_or_buyer();
         if let Some(bc) = l.parties.get(bill_to.index()).map(|p| p.country) {
-            b.by_country.entry(Some(bc)).or_default().billed += o.value;
+            let a = b.by_country.entry(Some(bc)).or_default();
+            a.billed = add(a.billed, o.value);
             if is_hub(bc) {
                 b.hub_orders.entry((bc, bill_to)).or_default().push(oid);
             }
         }
         let eu = o.end_user.and_then(|p| l.parties.get(p.index())).map(|p| p.country);
-        b.by_country.entry(eu).or_default().end_use += o.value;
+        let a = b.by_country.entry(eu).or_default();
+        a.end_use = add(a.end_use, o.value);
         let by_country = &mut b.by_country;
         let shipped = split(l, oid, o.value, |c, v| {
-            by_country.entry(Some(c)).or_default().shipped += v;
+            let a = by_country.entry(Some(c)).or_default();
+            a.shipped = add(a.shipped, v);
         });
         if !shipped {
-            b.unshipped += o.value;
+            b.unshipped = add(b.unshipped, o.value);
         }
     }
 
@@ -429,14 +438,14 @@ fn driver(
     let mut any_elsewhere = false;
     for &o in orders {
         let Some(ord) = l.orders.get(o.index()) else { continue };
-        billed += ord.value;
+        billed = add(billed, ord.value);
         let mut seen: Vec<Country> = Vec::new();
         split(l, o, ord.value, |c, v| {
             if c == hub {
-                to_hub += v;
+                to_hub = add(to_hub, v);
             } else {
                 let e = fan.entry(c).or_default();
-                e.0 += v;
+                e.0 = add(e.0, v);
                 if !seen.contains(&c) {
                     e.1 += 1;
                     seen.push(c);
@@ -467,7 +476,7 @@ fn driver(
         name: l.parties.get(party.index()).map(|p| p.name.to_string()).unwrap_or_default(),
         billed,
         shipped_to_hub: to_hub,
-        shipped_elsewhere: billed - to_hub,
+        shipped_elsewhere: billed.checked_sub(to_hub).unwrap_or(Decimal::ZERO),
         fan_out,
         same_group: same_group && any_elsewhere,
         orders: ids,

@@ -102,7 +102,13 @@ fn serial_anomalies_of_truth_are_all_found_other_seeds() {
 
 #[test]
 fn graph_exposes_transshipment_buyers_and_not_benign_lookalikes() {
-    let (_d, l, truth) = ledger(7, 2000);
+    for (seed, n) in [(7, 2000), (1, 3000), (23, 3000), (99, 5000)] {
+        graph_check(seed, n);
+    }
+}
+
+fn graph_check(seed: u64, n: usize) {
+    let (_d, l, truth) = ledger(seed, n);
     let listed = vec![None; l.parties.len()];
     let g = TradeGraph::build(&GraphInput {
         ledger: &l,

@@ -143,3 +143,19 @@ fn value_is_split_over_shipments_and_regional_billing_is_marked_same_group() {
     o.seller = l.party("J");
     assert!(reconcile_with(&l, &o).periods.is_empty());
 }
+
+#[test]
+fn huge_values_saturate_instead_of_panicking() {
+    let big = "79000000000000000000000000000";
+    let (_d, l) = Mini::new()
+        .party("S", "US")
+        .party("G", "SG")
+        .order("O1", "2025-04-02", "S", "G", big)
+        .shipment("SH1", "O1", "2025-04-05", "US", "HK", "G")
+        .order("O2", "2025-04-03", "S", "G", big)
+        .shipment("SH2", "O2", "2025-04-05", "US", "SG", "G")
+        .shipment("SH3", "O2", "2025-04-06", "US", "HK", "G")
+        .load();
+    let r = reconcile(&l, Period::All, &DEFAULT_HUBS);
+    assert_eq!(r.periods[0].total, Decimal::MAX);
+}
