@@ -5,7 +5,7 @@ as flagged when held or blocked), and the worst action on benign
 look-alikes, for development seeds and for held-out seeds that were never
 looked at while the rules were written.
 
-    python3 scripts/eval-detection.py [--orders 5000] [--dev 1,2,3] [--heldout 101,102,103,104,105]
+    python3 scripts/eval-detection.py [--orders 5000] [--dev 1,2,3] [--heldout 201,202,203,204,205]
 
 Targets: every scheme kind recall >= 0.95, precision >= 0.8, benign
 look-alikes never held or blocked.
@@ -30,14 +30,14 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--orders", type=int, default=5000)
     ap.add_argument("--dev", default="1,2,3")
-    ap.add_argument("--heldout", default="101,102,103,104,105")
+    ap.add_argument("--heldout", default="201,202,203,204,205")
     ap.add_argument("--large", type=int, default=100000, help="also one held-out ledger of this many orders (0: skip)")
     a = ap.parse_args()
     subprocess.run(["cargo", "build", "--release", "-q", "-p", "chiptrace-cli"], cwd=ROOT, check=True)
     exe = os.path.join(ROOT, "target", "release", "chiptrace")
     runs = [("dev", int(s), a.orders) for s in a.dev.split(",") if s] + [("held-out", int(s), a.orders) for s in a.heldout.split(",") if s]
     if a.large:
-        runs.append(("held-out", 106, a.large))
+        runs.append(("held-out", 206, a.large))
     ok = True
     kinds = defaultdict(lambda: [0, 0])
     with tempfile.TemporaryDirectory() as tmp:

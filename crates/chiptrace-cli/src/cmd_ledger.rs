@@ -275,10 +275,8 @@ pub(crate) fn run_analysis(
             let mut f = std::io::BufWriter::new(
                 std::fs::File::create(p).with_context(|| format!("writing {}", p.display()))?,
             );
-            for v in chiptrace_graph::export::ftm(&graph, l) {
-                serde_json::to_writer(&mut f, &v)?;
-                writeln!(f)?;
-            }
+            // streamed: millions of entities at 1M orders
+            chiptrace_graph::export::write_ftm(&graph, l, &mut f)?;
             f.flush()?;
             eprintln!("FollowTheMoney: {}", p.display());
         }
@@ -460,12 +458,13 @@ fn print_table(out: &mut impl Write, run: &Run, secs: f64) -> anyhow::Result<()>
             x.date,
             x.rule_ids.join(" ")
         )?;
-        for h in x
+        let mut strong: Vec<&chiptrace_diversion::Hit> = x
             .evidence
             .iter()
             .filter(|h| h.severity >= chiptrace_diversion::Severity::Medium)
-            .take(4)
-        {
+            .collect();
+        strong.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.rule.cmp(b.rule)));
+        for h in strong.into_iter().take(4) {
             writeln!(out, "      {} {}: {}", h.rule, h.severity.as_str(), h.summary)?;
         }
     }

@@ -628,8 +628,7 @@ fn o04(e: &Env) -> Result<Vec<Hit>> {
 /// PUE, in date order) exceeds its declared power or floor space; `missing`
 /// when a large controlled order names no site with a declared capacity.
 fn o07(e: &Env) -> Result<Vec<Hit>> {
-    let (pue, m2kw, minc) =
-        (e.def.num("pue")?, e.def.num("m2_per_kw")?, e.def.num("min_controlled")? as u64);
+    let (pue, m2kw, minc) = (e.def.num("pue")?, e.def.num("m2_per_kw")?, e.def.num("missing_kw")?);
     let (window, tol) = (e.def.num("window_days")? as i64, e.def.num("tolerance")?);
     let resale = e.def.strings("resale")?;
     let mut idx: Vec<usize> = (0..e.l.orders.len()).filter(|i| e.p.controlled[*i] > 0).collect();
@@ -678,7 +677,7 @@ fn o07(e: &Env) -> Result<Vec<Hit>> {
                     out.push(h);
                 }
             }
-            _ if e.p.controlled[i] >= minc
+            _ if need >= minc
                 && !{
                     let eu = o.end_user.unwrap_or(o.buyer);
                     let text = format!(
@@ -694,7 +693,7 @@ fn o07(e: &Env) -> Result<Vec<Hit>> {
                     "RF-O07",
                     "missing",
                     format!("{} controlled accelerators ({need:.0} kW) for a site with no declared capacity", e.p.controlled[i]),
-                    json!({"order": oid(e.l, oi), "controlled_accelerators": e.p.controlled[i], "need_kw": need, "min_controlled": minc}),
+                    json!({"order": oid(e.l, oi), "controlled_accelerators": e.p.controlled[i], "need_kw": need, "missing_kw": minc}),
                 );
                 h.orders = vec![oi.0];
                 out.push(h);

@@ -789,12 +789,24 @@ fn p04_a_us_parent_is_not_flagged() {
 
 #[test]
 fn p05_formed_weeks_before_a_controlled_order_is_high() {
+    // new and registered in a transshipment hub (FC2023A)
     let mut b = B::base();
     b.party("B1").incorporated_on = s("2026-01-15");
+    b.party("B1").country = s("SG");
     let r = b.run();
     let (al, h) = r.hit("RF-P05");
     check(al, h, &r, "RF-P05", "post_control_start", Severity::High, &["O1"]);
     assert_eq!(ev(h, "age_days"), &json!(46));
+}
+
+#[test]
+fn p05_formed_weeks_before_in_an_allied_country_with_a_website_is_medium() {
+    // the same youth in Japan, with a corporate website: inquire, not hold
+    let mut b = B::base();
+    b.party("B1").incorporated_on = s("2026-01-15");
+    let r = b.run();
+    let (al, h) = r.hit("RF-P05");
+    check(al, h, &r, "RF-P05", "young", Severity::Medium, &["O1"]);
     r.only(&["RF-P05"]);
 }
 
@@ -1084,14 +1096,24 @@ fn o07_too_little_floor_space_is_high() {
 
 #[test]
 fn o07_no_declared_site_is_medium() {
+    // 8 eight-GPU servers (~106 kW with PUE) need data-centre power
     let mut b = B::base();
     b.sites.clear();
     b.order("O1").site = String::new();
+    b.lines[0].quantity = s("8");
     let r = b.run();
     let (al, h) = r.hit("RF-O07");
     check(al, h, &r, "RF-O07", "missing", Severity::Medium, &["O1"]);
-    assert_eq!(ev(h, "controlled_accelerators"), &json!(24));
-    r.only(&["RF-O07"]);
+    assert_eq!(ev(h, "controlled_accelerators"), &json!(64));
+}
+
+#[test]
+fn o07_three_servers_fit_a_server_room() {
+    // 3 servers (~40 kW): no declared facility needed
+    let mut b = B::base();
+    b.sites.clear();
+    b.order("O1").site = String::new();
+    b.run().absent("RF-O07");
 }
 
 #[test]
@@ -1548,15 +1570,18 @@ fn scoring_two_mediums_in_different_categories_hold() {
 }
 
 #[test]
-fn scoring_two_mediums_in_one_category_diminish_and_inquire() {
+fn scoring_two_mediums_in_one_signal_group_diminish_and_inquire() {
+    // RF-P05 (young) and RF-O01 (first order large) read the same fact, a
+    // new customer: one group, so no escalation
     let mut b = B::base();
-    b.party("B1").website = String::new(); // party: RF-P06 medium
-    b.party("B1").incorporated_on = s("2025-08-01"); // party: RF-P05 young medium
+    b.party("B1").incorporated_on = s("2025-08-01"); // RF-P05 young medium
+    b.lines[0].quantity = s("4"); // 32 accelerators: RF-O01 first_large medium
     let r = b.run();
-    r.only(&["RF-P05", "RF-P06"]);
+    r.only(&["RF-O01", "RF-P05"]);
     let al = &r.a.alerts[0];
     assert_eq!(al.score, 4.5);
     assert_eq!(al.action, Action::Inquire);
+    assert!(!al.explanation.iter().any(|e| e.contains("one level up")), "{:?}", al.explanation);
 }
 
 // ------------------------------------------------------------------ rule data
