@@ -344,7 +344,7 @@ fn party_risk(
                 sc += s;
                 act = act.max(*a);
             }
-            let Some(party) = l.parties.get(p as usize) else { return None };
+            let party = l.parties.get(p as usize)?;
             Some(PartyRisk {
                 party: l.party_id_str(PartyId(p)).to_string(),
                 name: party.name.to_string(),
