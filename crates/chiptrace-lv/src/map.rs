@@ -49,7 +49,7 @@ pub fn render(v: &Verdict, reg: &Registry, area: Option<&Area>) -> String {
         site: Some(Site {
             center: v.site.position(),
             radius_km: v.site.radius_km,
-            label: format!("licensed site {} ({} km)", v.site.site_id, v.site.radius_km),
+            label: format!("licensed site {}", v.site.site_id),
         }),
         areas: area.into_iter().collect(),
         points,
