@@ -278,9 +278,12 @@ pub(crate) struct LvVerifyArgs {
     /// A GeoJSON file with the licensed country or area: a pass also needs the region inside it.
     #[arg(long)]
     pub area: Option<PathBuf>,
-    /// Independent landmark operators that must each show containment.
+    /// Independent landmark operators that must each show containment (2 or more; 1 only with --allow-single-operator).
     #[arg(long, default_value_t = 2)]
     pub min_operators: usize,
+    /// Accept a pass shown by the landmarks of one operator (one compromised operator could then pass a chip).
+    #[arg(long)]
+    pub allow_single_operator: bool,
     /// Oldest statement accepted, seconds.
     #[arg(long, default_value_t = 900)]
     pub max_age_s: i64,

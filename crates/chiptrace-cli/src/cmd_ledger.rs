@@ -344,7 +344,10 @@ pub(crate) fn analyze(g: &Global, a: AnalyzeArgs) -> anyhow::Result<ExitCode> {
     });
     if let Some(p) = &a.out {
         let f = std::fs::File::create(p).with_context(|| format!("writing {}", p.display()))?;
-        serde_json::to_writer_pretty(std::io::BufWriter::new(f), &full)?;
+        let mut w = std::io::BufWriter::new(f);
+        serde_json::to_writer_pretty(&mut w, &full)?;
+        // a full disk must not leave a silently truncated file
+        w.flush().with_context(|| format!("writing {}", p.display()))?;
     }
     let mut out = std::io::stdout().lock();
     match a.format {

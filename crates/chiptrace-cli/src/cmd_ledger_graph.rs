@@ -7,7 +7,7 @@ use std::io::Write;
 use chiptrace_diversion::{AnomalyInput, Config, ExposureInput, ListHit};
 use chiptrace_graph::serial::Trace;
 use chiptrace_graph::{GraphInput, TradeGraph};
-use chiptrace_ledger::{EventKind, Ledger, OrderId, PartyId};
+use chiptrace_ledger::{EventKind, Ledger, PartyId};
 use rustc_hash::FxHashSet;
 
 /// Labels of listed parties for the graph: a listed party is a target of
@@ -138,7 +138,6 @@ fn path_orders(l: &Ledger, path: &chiptrace_graph::Path) -> Vec<u32> {
     }
     out.sort_unstable();
     out.dedup();
-    let _ = OrderId(0);
     out
 }
 

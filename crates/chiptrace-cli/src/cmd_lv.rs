@@ -268,8 +268,22 @@ fn verify(g: &Global, v: LvVerifyArgs) -> anyhow::Result<ExitCode> {
     for p in &v.proofs {
         statements.extend(read_statements(p)?);
     }
+    if v.min_operators < 2 && !v.allow_single_operator {
+        bail!(
+            "--min-operators {}: a pass needs at least 2 independent operators; pass --allow-single-operator to accept 1",
+            v.min_operators
+        );
+    }
     let area = match &v.area {
         Some(p) => {
+            let len = std::fs::metadata(p).with_context(|| format!("{}", p.display()))?.len();
+            if len > chiptrace_geo::MAX_GEOJSON_BYTES as u64 {
+                bail!(
+                    "{}: {len} bytes is more than the {}-byte limit for an area file",
+                    p.display(),
+                    chiptrace_geo::MAX_GEOJSON_BYTES
+                );
+            }
             let text = std::fs::read_to_string(p).with_context(|| format!("{}", p.display()))?;
             let mut areas = chiptrace_geo::parse_geojson(&text, &p.display().to_string())?;
             if areas.len() != 1 {

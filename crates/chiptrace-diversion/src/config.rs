@@ -175,6 +175,23 @@ impl Config {
                 )));
             }
         }
+        // parameters: numbers finite and not negative, lists of strings
+        for r in &raw.rule {
+            for (k, v) in &r.params {
+                let ok = match v {
+                    toml::Value::Integer(i) => *i >= 0,
+                    toml::Value::Float(f) => f.is_finite() && *f >= 0.0,
+                    toml::Value::Array(a) => a.iter().all(|x| x.is_str()),
+                    _ => false,
+                };
+                if !ok {
+                    return Err(bad(format!(
+                        "rule {}: parameter {k} must be a non-negative finite number or a list of strings",
+                        r.id
+                    )));
+                }
+            }
+        }
         for id in crate::rules::IMPLEMENTED {
             if !seen.contains(*id) {
                 return Err(bad(format!(

@@ -2,7 +2,7 @@
 //! corporate families, normalised contact identifiers, controlled
 //! accelerators and power per order, the order each serial belongs to.
 
-use chiptrace_ledger::{Country, EventKind, Ledger, OrderId, PartyId, SerialId};
+use chiptrace_ledger::{Country, Ledger, OrderId, PartyId, SerialId};
 use rust_decimal::prelude::ToPrimitive;
 use rustc_hash::FxHashMap;
 
@@ -199,7 +199,6 @@ pub(crate) fn prepare(l: &Ledger, ctx: &Context, cfg: &Config) -> Prepared {
             }
         }
     }
-    let _ = EventKind::Shipped;
     Prepared { cluster, family, ids, free_mail_email, controlled, kw, serial_order, buying_side }
 }
 

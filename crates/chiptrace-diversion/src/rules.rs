@@ -144,16 +144,15 @@ fn p01(e: &Env) -> Result<Vec<Hit>> {
     let (hit, weak) = (e.def.num("hit_score")?, e.def.num("weak_score")?);
     let mut out = Vec::new();
     let mut roles: FxHashMap<u32, Vec<(u32, &'static str)>> = FxHashMap::default();
-    for (i, o) in e.l.orders.iter().enumerate() {
+    for i in 0..e.l.orders.len() {
         for (role, p) in order_roles(e.l, OrderId(i as u32)) {
             roles.entry(p.0).or_default().push((i as u32, role));
         }
         for pay in e.l.payments_of(OrderId(i as u32)) {
             roles.entry(pay.payer.0).or_default().push((i as u32, "payer"));
         }
-        let _ = o;
     }
-    for (s, sh) in e.l.shipments.iter().enumerate() {
+    for sh in &e.l.shipments {
         if let Some(c) = sh.consignee {
             roles.entry(c.0).or_default().push((sh.order.0, "consignee"));
         }
@@ -161,7 +160,6 @@ fn p01(e: &Env) -> Result<Vec<Hit>> {
         if let Some(f) = sh.forwarder {
             roles.entry(f.0).or_default().push((sh.order.0, "forwarder"));
         }
-        let _ = s;
     }
     for (pi, lh) in e.ctx.listed.iter().enumerate() {
         let Some(lh) = lh else { continue };
@@ -275,6 +273,7 @@ fn p04(e: &Env) -> Result<Vec<Hit>> {
         }
         let why = match (&hq, ancestor) {
             (Some(h), _) if bad(h) => format!("headquartered in {h}"),
+            _ if bad(party.country.as_str()) => format!("registered in {}", party.country.as_str()),
             (_, Some((q, c))) if Some(q) == party.parent => format!("parent in {}", c.as_str()),
             (_, Some((q, c))) => {
                 format!("ultimate parent {} in {}", e.l.party_id_str(q), c.as_str())
@@ -469,6 +468,13 @@ pub(crate) fn rings(e: &Env) -> Vec<Ring> {
         if ps.len() > 25 {
             continue;
         }
+        // an address links nobody on its own (registered agents, office
+        // towers): groups form over phones and corporate domains; a shared
+        // address then counts as a further kind among members so linked
+        if id.0 == IdKind::Address {
+            used.push(*id);
+            continue;
+        }
         used.push(*id);
         for w in ps.windows(2) {
             let (a, b) = (find(&mut parent, w[0]), find(&mut parent, w[1]));
@@ -479,7 +485,7 @@ pub(crate) fn rings(e: &Env) -> Vec<Ring> {
     }
     let mut groups: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
     for (id, ps) in &shared {
-        if !used.contains(id) {
+        if !used.contains(id) || id.0 == IdKind::Address {
             continue;
         }
         for p in ps.iter() {
@@ -494,7 +500,11 @@ pub(crate) fn rings(e: &Env) -> Vec<Ring> {
             members.dedup();
             let mut values: Vec<(IdKind, String)> = used
                 .iter()
-                .filter(|id| by.get(**id).is_some_and(|ps| ps.iter().any(|p| members.contains(p))))
+                // a value counts for the group when two or more members share it
+                .filter(|id| {
+                    by.get(**id)
+                        .is_some_and(|ps| ps.iter().filter(|p| members.contains(p)).count() >= 2)
+                })
                 .map(|id| (*id).clone())
                 .collect();
             values.sort();
@@ -610,11 +620,17 @@ fn o04(e: &Env) -> Result<Vec<Hit>> {
         let paid: rust_decimal::Decimal =
             e.l.payments_of(oi).filter(|p| p.currency == o.currency).map(|p| p.amount).sum();
         let (v, pd) = (o.value.to_f64().unwrap_or(0.0), paid.to_f64().unwrap_or(0.0));
-        if v > 0.0 && pd > v * ratio {
+        // a payment against a zero invoice is the strongest overpayment
+        if (v > 0.0 && pd > v * ratio) || (v <= 0.0 && pd > 0.0) {
+            let over = if v > 0.0 {
+                format!("{:.0} % over", (pd / v - 1.0) * 100.0)
+            } else {
+                "nothing was invoiced".into()
+            };
             let mut h = e.hit(
                 "RF-O04",
                 "overpaid",
-                format!("paid {paid} against an invoiced {} {} ({:.0} % over)", o.value, o.currency.as_str(), (pd / v - 1.0) * 100.0),
+                format!("paid {paid} against an invoiced {} {} ({over})", o.value, o.currency.as_str()),
                 json!({"order": oid(e.l, oi), "value": o.value.to_string(), "paid": paid.to_string(), "ratio": ratio}),
             );
             h.orders = vec![oi.0];
@@ -1164,8 +1180,6 @@ fn f01(e: &Env) -> Result<Vec<Hit>> {
                 continue;
             };
             if best.as_ref().is_none_or(|b| rank > b.0) {
-                let pid = e.l.payments_of(oi).count();
-                let _ = pid;
                 best = Some((
                     rank,
                     level,
@@ -1258,7 +1272,7 @@ fn n02(e: &Env) -> Result<Vec<Hit>> {
         let (mut lo, mut sum, mut best) = (0usize, 0.0f64, (0.0f64, 0usize, 0usize));
         for hi in 0..v.len() {
             sum += v[hi].1;
-            while days(v[lo].0, v[hi].0) > window {
+            while lo < hi && days(v[lo].0, v[hi].0) > window {
                 sum -= v[lo].1;
                 lo += 1;
             }
@@ -1301,7 +1315,9 @@ fn n04(e: &Env) -> Result<Vec<Hit>> {
             .copied()
             .filter(|m| e.cfg.is_hub(e.l.parties[*m as usize].country))
             .collect();
-        if hub.len() < minp || r.kinds.len() < 2 {
+        // businesses, not records: five names of one resolved company are one
+        let businesses: FxHashSet<u32> = hub.iter().map(|m| e.p.cluster[*m as usize]).collect();
+        if businesses.len() < minp || r.kinds.len() < 2 {
             continue;
         }
         let mut h = e.hit(

@@ -4,9 +4,9 @@
 
 use std::collections::BTreeMap;
 
-use chiptrace_ledger::{Ledger, OrderId, PartyId, PaymentId, SerialId, ShipmentId};
+use chiptrace_ledger::{Ledger, OrderId, PartyId, SerialId, ShipmentId};
 use serde::Serialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::config::{Category, Config, RuleDef, Severity};
 use crate::rules::Hit;
@@ -224,7 +224,6 @@ pub(crate) fn score(l: &Ledger, cfg: &Config, hits: Vec<Hit>) -> Analysis {
             .iter()
             .map(|p| l.payment_ids.resolve(*p).to_string())
             .collect();
-        let _ = PaymentId(0);
         let mut rule_ids: Vec<String> = refs.iter().map(|h| h.rule.to_string()).collect();
         rule_ids.sort();
         rule_ids.dedup();
@@ -358,6 +357,5 @@ fn party_risk(
     out.sort_by(|a, b| {
         b.action.cmp(&a.action).then(b.score.total_cmp(&a.score)).then(a.party.cmp(&b.party))
     });
-    let _ = json!(null);
     out
 }

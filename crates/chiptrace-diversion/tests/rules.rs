@@ -1671,10 +1671,13 @@ fn config_a_missing_parameter_fails_the_analysis() {
         }
         other => panic!("expected a parameter error, got {:?}", other.map(|a| a.summary.hits)),
     }
-    let text = rule_text().replace("params = { ratio = 1.15 }", "params = { ratio = \"high\" }");
-    let cfg = Config::from_toml(&text, "test.toml").unwrap();
-    let err = analyze(&l, &cfg, &Context::default(), vec![], vec![]).err().unwrap();
-    assert!(err.to_string().contains("must be a number"), "{err}");
+    // a wrong type, a negative or a non-finite number is refused on load
+    for bad in ["\"high\"", "-1.0", "nan", "inf"] {
+        let text = rule_text()
+            .replace("params = { ratio = 1.15 }", &format!("params = {{ ratio = {bad} }}"));
+        let err = Config::from_toml(&text, "test.toml").unwrap_err().to_string();
+        assert!(err.contains("RF-O04") && err.contains("ratio"), "{bad}: {err}");
+    }
 }
 
 #[test]

@@ -49,10 +49,17 @@ impl Counter {
     pub fn reserve(&self, n: u64) -> Result<()> {
         let mut st =
             self.state.lock().map_err(|_| Error::Invalid("counter lock poisoned".into()))?;
+        self.reserve_locked(&mut st, n)
+    }
+
+    /// Reserve under the caller's lock (check, write and use never race).
+    fn reserve_locked(&self, st: &mut (u64, u64), n: u64) -> Result<()> {
         if st.0.saturating_add(n) <= st.1 {
             return Ok(());
         }
-        let upto = st.0.saturating_add(n.max(1024));
+        let upto =
+            st.0.checked_add(n.max(1024))
+                .ok_or_else(|| Error::Invalid("counter exhausted".into()))?;
         if let Some(p) = &self.path {
             let tmp = p.with_extension("tmp");
             let io = |e: std::io::Error| Error::File { path: p.clone(), message: e.to_string() };
@@ -65,19 +72,14 @@ impl Counter {
         Ok(())
     }
 
-    /// The next value (reserving more if a block ran out).
+    /// The next value (reserving more, durably, before it is handed out).
     pub fn next(&self) -> Result<u64> {
-        let need = {
-            let st =
-                self.state.lock().map_err(|_| Error::Invalid("counter lock poisoned".into()))?;
-            st.0 >= st.1
-        };
-        if need {
-            self.reserve(1)?;
-        }
         let mut st =
             self.state.lock().map_err(|_| Error::Invalid("counter lock poisoned".into()))?;
-        st.0 += 1;
+        if st.0 >= st.1 {
+            self.reserve_locked(&mut st, 1)?;
+        }
+        st.0 = st.0.checked_add(1).ok_or_else(|| Error::Invalid("counter exhausted".into()))?;
         Ok(st.0)
     }
 }

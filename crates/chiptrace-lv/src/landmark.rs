@@ -145,6 +145,17 @@ pub fn session(
         Error::Refused { peer: peer.clone(), reason }
     };
 
+    // the whole session has a deadline (a peer trickling bytes cannot hold
+    // a slot for hours); Hello, before any authentication, gets 2 s
+    let deadline = Instant::now() + cfg.io_timeout * (cfg.rounds + 2);
+    let set_timeout = |r: &mut BufReader<TcpStream>, cap: Duration| -> Result<()> {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(Error::proto(&peer, "session deadline passed"));
+        }
+        r.get_ref().set_read_timeout(Some(left.min(cap))).map_err(|e| Error::io(&peer, e))
+    };
+    set_timeout(&mut r, Duration::from_secs(2).min(cfg.io_timeout))?;
     let chip = match proto::read_msg(&mut r, &peer)? {
         Message::Hello { version, chip } if version == proto::VERSION => chip,
         Message::Hello { version, .. } => {
@@ -164,7 +175,12 @@ pub fn session(
             format!("unknown chip {chip:?}: not in this landmark's registry"),
         ));
     };
-    let last = counters.lock().map(|c| c.get(&chip).copied().unwrap_or(0)).unwrap_or(0);
+    let Ok(last) = counters.lock().map(|c| c.get(&chip).copied().unwrap_or(0)) else {
+        return Err(refuse(
+            &mut w,
+            "landmark state unavailable (counter lock poisoned); try another landmark".into(),
+        ));
+    };
     let started_at = jiff::Timestamp::now().to_string();
     let mut session_id = [0u8; 16];
     session_id.copy_from_slice(&proto::random32()?[..16]);
@@ -176,6 +192,7 @@ pub fn session(
         let frame = proto::encode(&Message::Challenge { round, nonce: hex::encode(nonce) });
         // the clock starts when the challenge is handed to the kernel and
         // stops when the whole answer is read: everything in between counts
+        set_timeout(&mut r, cfg.io_timeout)?;
         let t0 = Instant::now();
         w.write_all(&frame).map_err(|e| Error::io(&peer, e))?;
         let answer = proto::read_msg(&mut r, &peer)?;

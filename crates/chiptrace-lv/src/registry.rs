@@ -362,7 +362,9 @@ impl Registry {
             let mut c = Cell { rows: &rows, line: *line, rec, errors };
             let (id, op, lat, lon, country, key, overhead) = (
                 c.id("landmark id", "landmark_id"),
-                c.text("operator"),
+                // operators are compared case-insensitively: "Vendor" and
+                // "vendor" are one operator, not two independent ones
+                c.text("operator").map(|o| o.trim().to_lowercase()),
                 c.num("lat", -90.0, 90.0, None),
                 c.num("lon", -180.0, 180.0, None),
                 c.country("country"),
@@ -469,7 +471,7 @@ impl Registry {
 
     /// Check cross-references after a merge (a chip's site must exist).
     pub fn check(&self) -> Result<()> {
-        let bad: Vec<Error> = self
+        let mut bad: Vec<Error> = self
             .chips
             .values()
             .filter(|c| !self.sites.contains_key(&c.site))
@@ -480,6 +482,29 @@ impl Registry {
                 ))
             })
             .collect();
+        // one key is one holder: a landmark key registered twice (or shared
+        // with a chip) would let one holder count as two independent
+        // operators or answer for a chip
+        let mut keys: std::collections::BTreeMap<String, String> =
+            std::collections::BTreeMap::new();
+        for l in self.landmarks.values() {
+            if let Some(prev) = keys
+                .insert(l.public_key.to_ascii_lowercase(), format!("landmark {}", l.landmark_id))
+            {
+                bad.push(Error::Invalid(format!(
+                    "landmark {} has the same public key as {prev}",
+                    l.landmark_id
+                )));
+            }
+        }
+        for c in self.chips.values() {
+            if let Some(prev) = keys.get(&c.public_key.to_ascii_lowercase()) {
+                bad.push(Error::Invalid(format!(
+                    "chip {} has the same public key as {prev}",
+                    c.serial
+                )));
+            }
+        }
         if bad.is_empty() { Ok(()) } else { Err(Error::Many(bad)) }
     }
 }

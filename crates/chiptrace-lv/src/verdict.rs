@@ -51,6 +51,46 @@ pub struct Policy {
     pub route_factor: f64,
     /// Jitter allowance in the timing budget, ms.
     pub slack_ms: f64,
+    /// Longest span, seconds, from the earliest session start to the latest
+    /// session end among the statements combined: discs measured far apart
+    /// in time could bound a chip that moved between them.
+    pub max_spread_s: i64,
+}
+
+/// Most statements one verdict reads (bounded work per verification).
+pub const MAX_STATEMENTS: usize = 256;
+/// Longest session a statement may describe, seconds.
+pub const MAX_SESSION_S: i64 = 600;
+
+impl Policy {
+    /// Refuse settings under which a verdict would not mean what the docs
+    /// say (no operator needed, no freshness).
+    pub fn check(&self) -> Result<()> {
+        let bad = |m: &str| Err(Error::Invalid(format!("policy: {m}")));
+        if self.min_operators == 0 {
+            return bad(
+                "min_operators must be at least 1 (2 by default: one compromised operator must not pass a chip)",
+            );
+        }
+        if self.max_age_s <= 0 || self.max_age_s > 86_400 {
+            return bad("max_age_s must be between 1 and 86400");
+        }
+        if !(0..=3_600).contains(&self.max_skew_s) {
+            return bad("max_skew_s must be between 0 and 3600");
+        }
+        if self.max_spread_s <= 0 || self.max_spread_s > self.max_age_s {
+            return bad("max_spread_s must be positive and at most max_age_s");
+        }
+        if self.min_rounds == 0 || self.min_rounds > proto::MAX_ROUNDS as usize {
+            return bad("min_rounds must be 1 to 32");
+        }
+        let route_ok = self.route_factor.is_finite() && (1.0..=10.0).contains(&self.route_factor);
+        let slack_ok = self.slack_ms.is_finite() && (0.0..=1_000.0).contains(&self.slack_ms);
+        if !(route_ok && slack_ok) {
+            return bad("route_factor must be 1 to 10 and slack_ms 0 to 1000");
+        }
+        Ok(())
+    }
 }
 
 impl Default for Policy {
@@ -62,6 +102,7 @@ impl Default for Policy {
             min_rounds: 3,
             route_factor: 1.0,
             slack_ms: 0.2,
+            max_spread_s: 120,
         }
     }
 }
@@ -176,6 +217,13 @@ pub fn verify(
     now: jiff::Timestamp,
     area: Option<&Area>,
 ) -> Result<Verdict> {
+    policy.check()?;
+    if statements.len() > MAX_STATEMENTS {
+        return Err(Error::Invalid(format!(
+            "{} statements; one verification reads at most {MAX_STATEMENTS}",
+            statements.len()
+        )));
+    }
     let chip = reg
         .chips
         .get(chip_id)
@@ -190,8 +238,6 @@ pub fn verify(
     let mut seen_nonces: HashSet<&str> = HashSet::new();
     let mut seen_counters: HashSet<u64> = HashSet::new();
     let mut checked = Vec::new();
-    let mut nonces = Vec::new();
-    let mut max_counter = 0;
     for st in statements {
         let c = check_statement(
             reg,
@@ -205,12 +251,46 @@ pub fn verify(
             &mut seen_nonces,
             &mut seen_counters,
         );
+        checked.push(c);
+    }
+    // one verification round: statements whose sessions lie further apart
+    // than max_spread_s from the latest one are left out (a chip could
+    // have moved between them)
+    let latest_end = statements
+        .iter()
+        .zip(&checked)
+        .filter(|(_, c)| c.check.status == ProofStatus::Accepted)
+        .filter_map(|(st, _)| st.body.at.parse::<jiff::Timestamp>().ok())
+        .map(|t| t.as_second())
+        .max();
+    if let Some(end) = latest_end {
+        for (st, c) in statements.iter().zip(checked.iter_mut()) {
+            let start = st
+                .body
+                .started_at
+                .parse::<jiff::Timestamp>()
+                .map(|t| t.as_second())
+                .unwrap_or(i64::MIN);
+            if c.check.status == ProofStatus::Accepted && end - start > policy.max_spread_s {
+                c.check.status = ProofStatus::Ignored;
+                c.check.problem = Some(format!(
+                    "session started {} s before the latest session ended; statements combined must lie within {} s",
+                    end.saturating_sub(start),
+                    policy.max_spread_s
+                ));
+                c.disc = None;
+            }
+        }
+    }
+    // nonces and the counter of what was finally used
+    let mut nonces = Vec::new();
+    let mut max_counter = 0;
+    for (st, c) in statements.iter().zip(&checked) {
         if c.check.status == ProofStatus::Accepted {
             nonces.extend(st.body.rounds.iter().map(|r| r.nonce.clone()));
             max_counter =
                 max_counter.max(st.body.rounds.iter().map(|r| r.counter).max().unwrap_or(0));
         }
-        checked.push(c);
     }
 
     let mut reasons = Vec::new();
@@ -503,6 +583,18 @@ fn check_statement<'a>(
             "firmware measurement differs from the registered one".into(),
         );
     }
+    if b.rounds.len() < policy.min_rounds || b.rounds.len() > proto::MAX_ROUNDS as usize {
+        return out(
+            check,
+            ProofStatus::Ignored,
+            format!(
+                "{} rounds; the policy needs {} to {}",
+                b.rounds.len(),
+                policy.min_rounds,
+                proto::MAX_ROUNDS
+            ),
+        );
+    }
     // chip signatures, nonces and counters: any failure is tampering
     let mut prev = None;
     for (i, r) in b.rounds.iter().enumerate() {
@@ -537,18 +629,6 @@ fn check_statement<'a>(
         }
         prev = Some(r.counter);
     }
-    if b.rounds.len() < policy.min_rounds || b.rounds.len() > proto::MAX_ROUNDS as usize {
-        return out(
-            check,
-            ProofStatus::Ignored,
-            format!(
-                "{} rounds; the policy needs {} to {}",
-                b.rounds.len(),
-                policy.min_rounds,
-                proto::MAX_ROUNDS
-            ),
-        );
-    }
     if let Some(r) = b.rounds.iter().find(|r| r.rtt_ns == 0 || r.rtt_ns > 60_000_000_000) {
         return out(check, ProofStatus::Ignored, format!("implausible RTT of {} ns", r.rtt_ns));
     }
@@ -561,6 +641,16 @@ fn check_statement<'a>(
             "statement time is not an RFC 3339 timestamp".into(),
         );
     };
+    if at.as_second() - started.as_second() > MAX_SESSION_S {
+        return out(
+            check,
+            ProofStatus::Ignored,
+            format!(
+                "session lasted {} s; at most {MAX_SESSION_S} s",
+                at.as_second() - started.as_second()
+            ),
+        );
+    }
     let ahead = at.as_second() - now.as_second();
     if ahead > policy.max_skew_s || started > at {
         return out(

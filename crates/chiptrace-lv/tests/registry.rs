@@ -36,7 +36,9 @@ fn a_good_registry_loads() {
         "chips.csv",
         &format!(
             "serial,model,public_key,site,t_proc_min_ms,t_proc_max_ms\nGPU-1,H100 SXM,{},SG-DC-1,0.005,0.1\n",
-            key()
+            hex::encode(
+                ed25519_dalek::SigningKey::from_bytes(&[2u8; 32]).verifying_key().as_bytes()
+            )
         ),
     );
     let r = Registry::from_dir(d.path()).unwrap();
@@ -116,4 +118,22 @@ proptest! {
         std::fs::write(d.path().join("landmarks.csv"), format!("landmark_id,operator,lat,lon,country,public_key\n{b}")).unwrap();
         let _ = Registry::from_dir(d.path());
     }
+}
+
+#[test]
+fn one_key_cannot_stand_for_two_operators_and_operator_case_is_folded() {
+    let d = tempfile::tempdir().unwrap();
+    write(d.path(), "sites.csv", "site_id,lat,lon,country,radius_km\nS1,1.35,103.82,SG,30\n");
+    write(
+        d.path(),
+        "landmarks.csv",
+        &format!(
+            "landmark_id,operator,lat,lon,country,public_key\nL1,Vendor,1.37,103.83,SG,{k}\nL2,regulator,1.33,103.80,SG,{k}\n",
+            k = key()
+        ),
+    );
+    let r = Registry::from_dir(d.path()).unwrap();
+    assert_eq!(r.landmarks["L1"].operator, "vendor");
+    let e = r.check().unwrap_err().to_string();
+    assert!(e.contains("L2 has the same public key as landmark L1"), "{e}");
 }

@@ -314,3 +314,93 @@ fn one_operator_or_far_landmarks_are_inconclusive() {
     assert!(e.contains("unknown chip"), "{e}");
     let _ = BTreeMap::<u8, u8>::new();
 }
+
+/// A statement as landmark `li` (key 10 + li) signs it, with chosen times.
+fn signed(
+    li: u8,
+    landmark: &str,
+    counter0: u64,
+    rtt_ns: u64,
+    started: jiff::Timestamp,
+    at: jiff::Timestamp,
+) -> Statement {
+    use chiptrace_lv::proto::{Round, StatementBody, VERSION, chip_payload};
+    use ed25519_dalek::Signer;
+    let chip = key(1);
+    let m = [0u8; 32];
+    let rounds = (0..4u64)
+        .map(|r| {
+            let nonce = [li * 16 + r as u8 + 1; 32];
+            let sig = chip.sign(&chip_payload(&nonce, "GPU-1", landmark, counter0 + r, &m));
+            Round {
+                nonce: hex::encode(nonce),
+                counter: counter0 + r,
+                rtt_ns,
+                chip_sig: hex::encode(sig.to_bytes()),
+            }
+        })
+        .collect();
+    Statement::sign(
+        StatementBody {
+            version: VERSION,
+            chip: "GPU-1".into(),
+            landmark: landmark.into(),
+            session: format!("{li:032x}"),
+            started_at: started.to_string(),
+            at: at.to_string(),
+            measurement: hex::encode(m),
+            rounds,
+        },
+        &key(10 + li),
+    )
+}
+
+#[test]
+fn statements_far_apart_in_time_are_not_combined() {
+    let w = world(&TWO_OPS);
+    let now = jiff::Timestamp::now();
+    let ago = |s: i64| now.checked_sub(jiff::SignedDuration::from_secs(s)).unwrap();
+    // both Singapore landmarks answered fast, but ten minutes apart: the
+    // chip could have been at the site for one and elsewhere for the other
+    let sts = vec![
+        signed(0, "SG1", 1, 100_000, ago(601), ago(600)),
+        signed(1, "SG2", 10, 100_000, ago(2), ago(1)),
+    ];
+    let v = decide(&w, &sts, &History::default());
+    assert_ne!(v.result, Outcome::Pass, "{:#?}", v.reasons);
+    assert!(
+        v.proofs[0].problem.as_deref().unwrap_or("").contains("within 120 s"),
+        "{:#?}",
+        v.proofs
+    );
+    // the same two within a minute pass
+    let sts = vec![
+        signed(0, "SG1", 1, 100_000, ago(31), ago(30)),
+        signed(1, "SG2", 10, 100_000, ago(2), ago(1)),
+    ];
+    assert_eq!(decide(&w, &sts, &History::default()).result, Outcome::Pass);
+}
+
+#[test]
+fn policies_that_would_weaken_a_pass_are_refused() {
+    let w = world(&TWO_OPS);
+    let now = jiff::Timestamp::now();
+    for p in [
+        Policy { min_operators: 0, ..Policy::default() },
+        Policy { max_age_s: 0, ..Policy::default() },
+        Policy { max_skew_s: -1, ..Policy::default() },
+        Policy { slack_ms: f64::NAN, ..Policy::default() },
+        Policy { max_spread_s: 100_000, ..Policy::default() },
+    ] {
+        let e = verify(&w.reg, "GPU-1", &[], &History::default(), &p, now, None)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("policy"), "{e}");
+    }
+    let many =
+        vec![signed(0, "SG1", 1, 100_000, now, now); chiptrace_lv::verdict::MAX_STATEMENTS + 1];
+    let e = verify(&w.reg, "GPU-1", &many, &History::default(), &Policy::default(), now, None)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("at most"), "{e}");
+}

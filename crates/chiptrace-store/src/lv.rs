@@ -4,8 +4,6 @@
 //! alerts for verdicts that did not pass. Every change is an audit event in
 //! the same transaction (docs/location-verification.md).
 
-use std::collections::HashSet;
-
 use chiptrace_lv::proto::Statement;
 use chiptrace_lv::registry::Registry;
 use chiptrace_lv::verdict::{History, Outcome, Verdict};
@@ -118,15 +116,26 @@ pub(crate) fn lv_alert_record(c: &Connection, id: &str) -> Result<Option<Value>>
     .optional()?)
 }
 
+/// What the store knows about a chip's proofs, derived from its recorded
+/// verdicts (audited records: `audit verify` checks them against the chain),
+/// not from the `lv_nonces` / `lv_chip_state` index tables, so editing those
+/// tables cannot make an old proof acceptable again.
 fn history(tx: &Transaction, chip: &str) -> Result<History> {
-    let last_counter: i64 = tx
-        .query_row("SELECT last_counter FROM lv_chip_state WHERE chip = ?1", [chip], |r| r.get(0))
-        .optional()?
-        .unwrap_or(0);
-    let mut st = tx.prepare_cached("SELECT nonce FROM lv_nonces WHERE chip = ?1")?;
-    let seen_nonces: HashSet<String> =
-        st.query_map([chip], |r| r.get(0))?.collect::<std::result::Result<_, _>>()?;
-    Ok(History { last_counter: u64::try_from(last_counter).unwrap_or(0), seen_nonces })
+    let mut st = tx.prepare_cached("SELECT id, verdict_json FROM lv_verdicts WHERE chip = ?1")?;
+    let mut rows = st.query([chip])?;
+    let mut h = History::default();
+    while let Some(r) = rows.next()? {
+        let (id, text): (i64, String) = (r.get(0)?, r.get(1)?);
+        let v: Value = serde_json::from_str(&text)
+            .map_err(|e| Error::Invalid(format!("verdict {id}: {e}")))?;
+        h.last_counter = h.last_counter.max(v["max_counter"].as_u64().unwrap_or(0));
+        for n in v["nonces"].as_array().into_iter().flatten() {
+            if let Some(n) = n.as_str() {
+                h.seen_nonces.insert(n.to_string());
+            }
+        }
+    }
+    Ok(h)
 }
 
 fn put_registry_row(
