@@ -66,7 +66,7 @@ pub(crate) fn graph_inputs(
     // restricted party or country; the exporter adds the first hop
     let mut buying = vec![false; l.parties.len()];
     for o in &l.orders {
-        for p in [Some(o.buyer), o.bill_to, o.ship_to, o.end_user].into_iter().flatten() {
+        for p in o.buying_side() {
             buying[p.index()] = true;
         }
     }

@@ -125,16 +125,21 @@ pub(crate) fn prepare(l: &Ledger, ctx: &Context, cfg: &Config) -> Prepared {
     let np = l.parties.len();
     let cluster: Vec<u32> =
         if ctx.cluster_of.len() == np { ctx.cluster_of.clone() } else { (0..np as u32).collect() };
+    // the root of each party's declared parent chain; a cycle (bad data)
+    // resolves to its smallest member, whichever member the walk starts at
     let family: Vec<u32> = (0..np)
         .map(|i| {
-            let mut cur = i;
-            for _ in 0..16 {
-                match l.parties[cur].parent {
-                    Some(p) if p.index() != cur => cur = p.index(),
-                    _ => break,
+            let chain: Vec<PartyId> =
+                std::iter::once(PartyId(i as u32)).chain(ancestors(l, PartyId(i as u32))).collect();
+            let last = chain.last().copied().unwrap_or(PartyId(i as u32));
+            match l.parties[last.index()].parent {
+                // the walk stopped on a cycle: its smallest member
+                Some(next) if chain.contains(&next) => {
+                    let start = chain.iter().position(|p| *p == next).unwrap_or(0);
+                    chain[start..].iter().map(|p| p.0).min().unwrap_or(i as u32)
                 }
+                _ => last.0,
             }
-            cur as u32
         })
         .collect();
     let mut free_mail_email = vec![false; np];
@@ -193,7 +198,7 @@ pub(crate) fn prepare(l: &Ledger, ctx: &Context, cfg: &Config) -> Prepared {
     }
     let mut buying_side = vec![false; np];
     for o in &l.orders {
-        for p in [Some(o.buyer), o.bill_to, o.ship_to, o.end_user].into_iter().flatten() {
+        for p in o.buying_side() {
             if let Some(b) = buying_side.get_mut(p.index()) {
                 *b = true;
             }
@@ -210,6 +215,22 @@ impl Prepared {
             || self.cluster.get(a.index()) == self.cluster.get(b.index())
             || self.family.get(a.index()) == self.family.get(b.index())
     }
+}
+
+/// The declared parents of `p`, nearest first, stopping at a cycle and
+/// after 16 steps (ownership chains are short; bad data must not loop).
+pub(crate) fn ancestors(l: &Ledger, p: PartyId) -> impl Iterator<Item = PartyId> + '_ {
+    let mut seen = vec![p];
+    let mut cur = l.parties.get(p.index()).and_then(|x| x.parent);
+    std::iter::from_fn(move || {
+        let q = cur?;
+        if seen.contains(&q) || seen.len() > 16 {
+            return None;
+        }
+        seen.push(q);
+        cur = l.parties.get(q.index()).and_then(|x| x.parent);
+        Some(q)
+    })
 }
 
 /// Country of a party (for rules that compare countries).
@@ -238,14 +259,8 @@ pub(crate) fn order_roles(l: &Ledger, o: OrderId) -> Vec<(&'static str, PartyId)
 pub(crate) fn buying_orders(l: &Ledger) -> FxHashMap<u32, Vec<OrderId>> {
     let mut m: FxHashMap<u32, Vec<OrderId>> = FxHashMap::default();
     for (i, o) in l.orders.iter().enumerate() {
-        let mut seen = [u32::MAX; 4];
-        for (k, p) in [Some(o.buyer), o.bill_to, o.ship_to, o.end_user].into_iter().enumerate() {
-            if let Some(p) = p
-                && !seen[..k].contains(&p.0)
-            {
-                seen[k] = p.0;
-                m.entry(p.0).or_default().push(OrderId(i as u32));
-            }
+        for p in o.buying_side() {
+            m.entry(p.0).or_default().push(OrderId(i as u32));
         }
     }
     m

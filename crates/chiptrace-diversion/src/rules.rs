@@ -247,8 +247,9 @@ fn kinds(v: &[&(IdKind, String)]) -> String {
 /// RF-P04: a buying-side party headquartered (or with a parent) in D:5 or
 /// Macau (licence rule, shown as a flag: §744.23 / §742.6(a)(6)(iii)).
 fn p04(e: &Env) -> Result<Vec<Hit>> {
-    let list: Vec<String> = e.def.strings("countries")?;
-    let bad = |c: &str| list.iter().any(|x| x.eq_ignore_ascii_case(c));
+    // the restricted countries of the rule data (D:5 and Macau for advanced
+    // computing, Hong Kong as China, the embargoed countries)
+    let bad = |c: &str| chiptrace_ledger::Country::parse(c).is_some_and(|c| e.cfg.is_restricted(c));
     let mut out = Vec::new();
     for (p, orders) in buying_orders(e.l) {
         let party = &e.l.parties[p as usize];
@@ -256,21 +257,14 @@ fn p04(e: &Env) -> Result<Vec<Hit>> {
         let parent_c = party.parent.map(|q| e.l.parties[q.index()].country.as_str().to_string());
         // the catalogue checks the ultimate parent: walk the whole declared
         // chain (bounded, as prep's family), by registration or headquarters
-        let mut ancestor = None;
-        let (mut cur, mut steps) = (party.parent, 0);
-        while let Some(q) = cur
-            && steps < 16
-            && ancestor.is_none()
-        {
+        let ancestor = crate::prep::ancestors(e.l, PartyId(p)).find_map(|q| {
             let a = &e.l.parties[q.index()];
-            ancestor = [Some(a.country), a.hq_country]
+            [Some(a.country), a.hq_country]
                 .into_iter()
                 .flatten()
                 .find(|c| bad(c.as_str()))
-                .map(|c| (q, c));
-            cur = a.parent.filter(|n| *n != q);
-            steps += 1;
-        }
+                .map(|c| (q, c))
+        });
         let why = match (&hq, ancestor) {
             (Some(h), _) if bad(h) => format!("headquartered in {h}"),
             _ if bad(party.country.as_str()) => format!("registered in {}", party.country.as_str()),

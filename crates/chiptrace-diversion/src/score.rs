@@ -301,11 +301,7 @@ fn party_risk(
         if action[o] == Action::Record {
             continue;
         }
-        let mut ps: Vec<u32> = [Some(ord.buyer), ord.bill_to, ord.ship_to, ord.end_user]
-            .into_iter()
-            .flatten()
-            .map(|p| p.0)
-            .collect();
+        let mut ps: Vec<u32> = ord.buying_side().map(|p| p.0).collect();
         ps.extend(l.payments_of(OrderId(o as u32)).map(|p| p.payer.0));
         for p in uniq(ps) {
             let e = worst.entry(p).or_insert((0.0, Action::Record, o as u32));

@@ -283,6 +283,22 @@ impl Order {
     pub fn ship_to_or_buyer(&self) -> PartyId {
         self.ship_to.unwrap_or(self.buyer)
     }
+    /// The parties on the buying side (buyer, bill-to, ship-to, end user),
+    /// each once, in that order.
+    pub fn buying_side(&self) -> impl Iterator<Item = PartyId> {
+        let mut seen: [Option<PartyId>; 4] = [None; 4];
+        [Some(self.buyer), self.bill_to, self.ship_to, self.end_user]
+            .into_iter()
+            .enumerate()
+            .filter_map(move |(k, p)| {
+                let p = p?;
+                if seen[..k].contains(&Some(p)) {
+                    return None;
+                }
+                seen[k] = Some(p);
+                Some(p)
+            })
+    }
 }
 
 /// A row of `order_lines`.
