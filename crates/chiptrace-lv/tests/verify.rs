@@ -27,6 +27,14 @@ const HK: LatLon = LatLon { lat: 22.3193, lon: 114.1694 };
 const SHENZHEN: LatLon = LatLon { lat: 22.5431, lon: 114.0579 };
 const BATU_PAHAT: LatLon = LatLon { lat: 1.8548, lon: 102.9325 };
 
+/// The tests measure time: run them one at a time so they do not compete
+/// with each other for the machine's cores.
+static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    SERIAL.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 struct World {
     reg: Registry,
     chip_key: SigningKey,
@@ -99,6 +107,10 @@ fn world(landmarks: &[(&str, &str, LatLon)]) -> World {
 
 /// Sessions from a chip at `at` (plus `extra_ms` of relay delay each way),
 /// through one forwarder per landmark whose delay is the fibre time.
+/// Delay can only be added, so a busy machine makes RTTs longer, never
+/// shorter: the measurement is repeated (up to five times) until every
+/// landmark's minimum is within 0.4 ms of the emulated round trip, as an
+/// operator would re-run a check taken during a load spike.
 fn measure(
     w: &World,
     agent: &Agent,
@@ -107,8 +119,10 @@ fn measure(
 ) -> (Vec<Statement>, Vec<Forwarder>) {
     let mut fwds = Vec::new();
     let mut targets = Vec::new();
+    let mut emulated = Vec::new();
     for (id, pos, lm) in &w.landmarks {
         let ms = distance_km(at, *pos) / FIBRE_KM_PER_MS + extra_ms;
+        emulated.push(2.0 * ms);
         let f = Forwarder::spawn(&[Route {
             listen: "127.0.0.1:0".parse().unwrap(),
             target: lm.addr,
@@ -118,7 +132,15 @@ fn measure(
         targets.push(Target { landmark: id.clone(), addr: f.addrs[0].to_string(), key: None });
         fwds.push(f);
     }
-    let sts = agent.run(&targets).into_iter().map(|(_, r)| r.unwrap()).collect();
+    let mut sts: Vec<Statement> = Vec::new();
+    for _ in 0..5 {
+        sts = agent.run(&targets).into_iter().map(|(_, r)| r.unwrap()).collect();
+        let quiet =
+            sts.iter().zip(&emulated).all(|(st, e)| st.body.rtt_min_ms().unwrap() <= e + 0.4);
+        if quiet {
+            break;
+        }
+    }
     (sts, fwds)
 }
 
@@ -148,6 +170,7 @@ const TWO_OPS: [(&str, &str, LatLon); 3] =
 
 #[test]
 fn honest_chip_at_its_site_passes_and_bounds_are_sound() {
+    let _g = serial();
     let w = world(&TWO_OPS);
     let (sts, _f) = measure(&w, &agent(&w, 0), SITE, 0.0);
     let v = decide(&w, &sts, &History::default());
@@ -165,6 +188,7 @@ fn honest_chip_at_its_site_passes_and_bounds_are_sound() {
 
 #[test]
 fn a_relay_adding_one_millisecond_is_caught() {
+    let _g = serial();
     let w = world(&TWO_OPS);
     // the chip is at its site but every challenge passes a relay that adds
     // 0.5 ms each way (1 ms per round trip)
@@ -177,6 +201,7 @@ fn a_relay_adding_one_millisecond_is_caught() {
 
 #[test]
 fn a_chip_moved_to_johor_fails_and_shenzhen_is_outside() {
+    let _g = serial();
     let w = world(&[("SG1", "vendor", SG1), ("SG2", "regulator", SG2), ("HK", "carrier", HK)]);
     let (sts, _f) = measure(&w, &agent(&w, 0), BATU_PAHAT, 0.0);
     let v = decide(&w, &sts, &History::default());
@@ -201,6 +226,7 @@ fn a_chip_moved_to_johor_fails_and_shenzhen_is_outside() {
 
 #[test]
 fn replay_rollback_and_forgery_fail() {
+    let _g = serial();
     let w = world(&TWO_OPS);
     let (sts, _f) = measure(&w, &agent(&w, 0), SITE, 0.0);
     let v = decide(&w, &sts, &History::default());
@@ -243,6 +269,7 @@ fn replay_rollback_and_forgery_fail() {
 
 #[test]
 fn a_wrong_device_key_is_refused_by_the_landmark() {
+    let _g = serial();
     let w = world(&TWO_OPS);
     let impostor = Agent::new("GPU-1", key(77), [0u8; 32], Counter::in_memory(0)).unwrap();
     let t = Target { landmark: "SG1".into(), addr: w.landmarks[0].2.addr.to_string(), key: None };
@@ -259,6 +286,7 @@ fn a_wrong_device_key_is_refused_by_the_landmark() {
 
 #[test]
 fn clock_skew_and_stale_proofs_are_inconclusive_not_pass() {
+    let _g = serial();
     let w = world(&TWO_OPS);
     let (sts, _f) = measure(&w, &agent(&w, 0), SITE, 0.0);
     let now = jiff::Timestamp::now();
@@ -276,6 +304,7 @@ fn clock_skew_and_stale_proofs_are_inconclusive_not_pass() {
 
 #[test]
 fn a_landmark_registered_in_the_wrong_place_never_passes() {
+    let _g = serial();
     let mut w = world(&TWO_OPS);
     let (sts, _f) = measure(&w, &agent(&w, 0), SITE, 0.0);
     // the registry says KL is in Beijing: its disc cannot meet Singapore's
@@ -289,6 +318,7 @@ fn a_landmark_registered_in_the_wrong_place_never_passes() {
 
 #[test]
 fn one_operator_or_far_landmarks_are_inconclusive() {
+    let _g = serial();
     let w = world(&[("SG1", "vendor", SG1), ("SG2", "vendor", SG2), ("KL", "carrier", KL)]);
     let (sts, _f) = measure(&w, &agent(&w, 0), SITE, 0.0);
     let v = decide(&w, &sts, &History::default());
@@ -357,6 +387,7 @@ fn signed(
 
 #[test]
 fn statements_far_apart_in_time_are_not_combined() {
+    let _g = serial();
     let w = world(&TWO_OPS);
     let now = jiff::Timestamp::now();
     let ago = |s: i64| now.checked_sub(jiff::SignedDuration::from_secs(s)).unwrap();
@@ -383,6 +414,7 @@ fn statements_far_apart_in_time_are_not_combined() {
 
 #[test]
 fn policies_that_would_weaken_a_pass_are_refused() {
+    let _g = serial();
     let w = world(&TWO_OPS);
     let now = jiff::Timestamp::now();
     for p in [
