@@ -107,18 +107,7 @@ pub(crate) fn gen_ledger(a: GenLedgerArgs) -> anyhow::Result<ExitCode> {
         opts.format = chiptrace_ledger::Format::Jsonl;
     }
     let s = chiptrace_ledger::r#gen::generate_with(&opts, &a.out)?;
-    println!(
-        "{} orders, {} lines, {} shipments, {} payments, {} serial events, {} parties, {} sites, {} schemes -> {} (ground truth in truth.json)",
-        s.orders,
-        s.order_lines,
-        s.shipments,
-        s.payments,
-        s.serial_events,
-        s.parties,
-        s.sites,
-        s.schemes,
-        a.out.display()
-    );
+    println!("{s} -> {} (ground truth in truth.json)", a.out.display());
     Ok(ExitCode::SUCCESS)
 }
 
@@ -161,12 +150,7 @@ fn screen_parties(
     let src =
         ListSource { lists: lists.to_vec(), strict: false, mapping: None, mapping_file: None };
     if lists.is_empty() {
-        let dir = crate::input::data_dir(g);
-        let installed = chiptrace_update::ListStore::open(&dir)
-            .ok()
-            .and_then(|s| s.current_paths().ok())
-            .unwrap_or_default();
-        if installed.is_empty() {
+        if !crate::input::lists_installed(g) {
             return Ok((
                 vec![None; l.parties.len()],
                 "parties were NOT screened against restricted-party lists (no --lists given and none installed): RF-P01 cannot fire".into(),

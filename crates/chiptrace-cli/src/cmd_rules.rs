@@ -252,12 +252,7 @@ fn screen_parties(
 ) -> anyhow::Result<()> {
     let explicit = !src.lists.is_empty();
     if !explicit {
-        let dir = crate::input::data_dir(g);
-        let installed = chiptrace_update::ListStore::open(&dir)
-            .ok()
-            .and_then(|s| s.current_paths().ok())
-            .unwrap_or_default();
-        if installed.is_empty() {
+        if !crate::input::lists_installed(g) {
             notes.push(
                 "parties were not screened: no --lists given and no lists installed (chiptrace lists update); only list_hits in the input were used"
                     .into(),

@@ -28,6 +28,15 @@ pub(crate) fn data_dir(g: &Global) -> PathBuf {
     PathBuf::from(".chiptrace-data")
 }
 
+/// Whether lists are installed in the data directory (`lists update`):
+/// commands that screen only when lists are available ask this first.
+pub(crate) fn lists_installed(g: &Global) -> bool {
+    chiptrace_update::ListStore::open(&data_dir(g))
+        .ok()
+        .and_then(|s| s.current_paths().ok())
+        .is_some_and(|p| !p.is_empty())
+}
+
 /// Load the lists named on the command line (or in use in the data dir),
 /// reporting bad rows on stderr.
 pub(crate) fn load_lists(g: &Global, src: &ListSource) -> anyhow::Result<LoadReport> {

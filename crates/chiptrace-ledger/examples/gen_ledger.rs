@@ -32,19 +32,7 @@ fn main() -> ExitCode {
     let opts = GenOptions { format, ..GenOptions::new(seed, orders) };
     match generate_with(&opts, &out) {
         Ok(s) => {
-            println!(
-                "{} orders, {} lines, {} shipments, {} payments, {} serial events, {} parties, {} sites, {} schemes in {:.2} s -> {}",
-                s.orders,
-                s.order_lines,
-                s.shipments,
-                s.payments,
-                s.serial_events,
-                s.parties,
-                s.sites,
-                s.schemes,
-                s.seconds,
-                out.display()
-            );
+            println!("{s} -> {}", out.display());
             ExitCode::SUCCESS
         }
         Err(e) => {

@@ -182,6 +182,24 @@ pub struct GenSummary {
     pub seconds: f64,
 }
 
+impl std::fmt::Display for GenSummary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} orders, {} lines, {} shipments, {} payments, {} serial events, {} parties, {} sites, {} schemes in {:.2} s",
+            self.orders,
+            self.order_lines,
+            self.shipments,
+            self.payments,
+            self.serial_events,
+            self.parties,
+            self.sites,
+            self.schemes,
+            self.seconds
+        )
+    }
+}
+
 /// Generate `orders` orders with `seed` into `out_dir` (CSV; created if
 /// missing). See [`generate_with`].
 pub fn generate(seed: u64, orders: usize, out_dir: &Path) -> Result<GenSummary> {
