@@ -149,13 +149,11 @@ fn screen_parties(
 ) -> anyhow::Result<(Vec<Option<ListHit>>, String)> {
     let src =
         ListSource { lists: lists.to_vec(), strict: false, mapping: None, mapping_file: None };
-    if lists.is_empty() {
-        if !crate::input::lists_installed(g) {
-            return Ok((
-                vec![None; l.parties.len()],
-                "parties were NOT screened against restricted-party lists (no --lists given and none installed): RF-P01 cannot fire".into(),
-            ));
-        }
+    if lists.is_empty() && !crate::input::lists_installed(g) {
+        return Ok((
+            vec![None; l.parties.len()],
+            "parties were NOT screened against restricted-party lists (no --lists given and none installed): RF-P01 cannot fire".into(),
+        ));
     }
     let report = crate::input::load_lists(g, &src)?;
     let index = Index::build(report.entries);

@@ -251,14 +251,12 @@ fn screen_parties(
     notes: &mut Vec<String>,
 ) -> anyhow::Result<()> {
     let explicit = !src.lists.is_empty();
-    if !explicit {
-        if !crate::input::lists_installed(g) {
-            notes.push(
-                "parties were not screened: no --lists given and no lists installed (chiptrace lists update); only list_hits in the input were used"
-                    .into(),
-            );
-            return Ok(());
-        }
+    if !explicit && !crate::input::lists_installed(g) {
+        notes.push(
+            "parties were not screened: no --lists given and no lists installed (chiptrace lists update); only list_hits in the input were used"
+                .into(),
+        );
+        return Ok(());
     }
     let report = load_lists(g, src)?;
     let index = Index::build(report.entries);
