@@ -121,7 +121,7 @@ pub(crate) fn demo(a: DemoArgs) -> anyhow::Result<ExitCode> {
     )?;
     demo_rules(&mut out, &index)?;
     demo_store(&mut out, &dir, &list_path, &parties_path)?;
-    demo_lv(&mut out, &dir)?;
+    demo_lv(&mut out, &dir, a.out.is_some())?;
     writeln!(
         out,
         "\nNext: `chiptrace screen --lists ../shared/data/lists \"Huawei Technologies\"` screens against the real lists;"
@@ -220,7 +220,7 @@ fn demo_store(
 /// and two chips run in this process; delay forwarders stand in for the
 /// distances (fibre speed). The verdicts go into the demo store, signed and
 /// audited, and each gets an SVG map in the demo directory.
-fn demo_lv(out: &mut impl Write, dir: &std::path::Path) -> anyhow::Result<()> {
+fn demo_lv(out: &mut impl Write, dir: &std::path::Path, keep: bool) -> anyhow::Result<()> {
     use std::collections::HashMap;
     use std::net::TcpListener;
     use std::time::Duration;
@@ -368,10 +368,14 @@ fn demo_lv(out: &mut impl Write, dir: &std::path::Path) -> anyhow::Result<()> {
         writeln!(out, "      {}", v.reasons.first().map(String::as_str).unwrap_or(""))?;
         writeln!(
             out,
-            "      verdict {} signed and audited{}; map {}",
+            "      verdict {} signed and audited{}; {}",
             stored.id,
             stored.alert.map(|a| format!(", alert {a} raised")).unwrap_or_default(),
-            svg.display()
+            if keep {
+                format!("map {}", svg.display())
+            } else {
+                "SVG map written (demo --out DIR keeps it)".to_string()
+            }
         )?;
     }
     let v = store.verify(None)?;
