@@ -3,7 +3,7 @@
 //! parameters from the rule data (`rules/red-flags.toml`), and returns hits
 //! that name the records behind them and the values computed.
 
-use chiptrace_ledger::{EventKind, Ledger, OrderId, PartyId, SerialId};
+use chiptrace_ledger::{EventKind, Ledger, OrderId, PartyId, SerialId, ShipmentId};
 use rust_decimal::prelude::ToPrimitive;
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
@@ -101,6 +101,7 @@ const RULES: &[(&str, &[&str], RuleFn)] = &[
     ("RF-S03", &["hub", "reexport", "restricted_onward"], s03),
     ("RF-S05", &["mislabel"], s05),
     ("RF-S07", &["two", "three_plus"], s07),
+    ("RF-S09", &["inconsistent"], s09),
     ("RF-S10", &["short_dwell"], s10),
     ("RF-S11", &["boxed_or_unpowered", "missing_or_serial_mismatch"], s11),
     ("RF-F01", &["third_country", "third_party", "restricted_country"], f01),
@@ -112,8 +113,8 @@ const RULES: &[(&str, &[&str], RuleFn)] = &[
 /// Ids of the implemented rules.
 pub const IMPLEMENTED: &[&str] = &[
     "RF-P01", "RF-P02", "RF-P04", "RF-P05", "RF-P06", "RF-P10", "RF-P13", "RF-O01", "RF-O04",
-    "RF-O07", "RF-O10", "RF-S01", "RF-S03", "RF-S05", "RF-S07", "RF-S10", "RF-S11", "RF-F01",
-    "RF-N01", "RF-N02", "RF-N04",
+    "RF-O07", "RF-O10", "RF-S01", "RF-S03", "RF-S05", "RF-S07", "RF-S09", "RF-S10", "RF-S11",
+    "RF-F01", "RF-N01", "RF-N02", "RF-N04",
 ];
 
 /// Severity levels a rule knows, if it is implemented.
@@ -997,6 +998,7 @@ fn s03(e: &Env) -> Result<Vec<Hit>> {
 /// no computing goods (mislabelling, de-branding).
 fn s05(e: &Env) -> Result<Vec<Hit>> {
     let words = e.def.strings("words")?;
+    let min_ratio = e.def.num("min_value_ratio")?;
     let mut out = Vec::new();
     for (i, _) in e.l.orders.iter().enumerate() {
         if e.p.controlled[i] == 0 {
@@ -1019,6 +1021,96 @@ fn s05(e: &Env) -> Result<Vec<Hit>> {
                 out.push(h);
                 break;
             }
+        }
+        // declared value per unit far below the invoice (the catalogue:
+        // below half): under-declaration on the customs documents
+        let o = &e.l.orders[i];
+        let decl: Vec<(ShipmentId, f64)> = e
+            .l
+            .shipments_of(OrderId(i as u32))
+            .filter_map(|(sid, sh)| sh.declared_value.and_then(|v| v.to_f64()).map(|v| (sid, v)))
+            .collect();
+        let total: f64 = decl.iter().map(|x| x.1).sum();
+        let value = o.value.to_f64().unwrap_or(0.0);
+        if !decl.is_empty() && value > 0.0 && total < value * min_ratio {
+            let mut h = e.hit(
+                "RF-S05",
+                "mislabel",
+                format!("shipments of {} are declared at {total:.0} against an invoiced {} {} ({:.0} %)", oid(e.l, OrderId(i as u32)), o.value, o.currency.as_str(), total / value * 100.0),
+                json!({"order": oid(e.l, OrderId(i as u32)), "declared_value": total, "invoiced": o.value.to_string(), "min_ratio": min_ratio,
+                       "shipments": decl.iter().map(|x| e.l.shipment_id_str(x.0)).collect::<Vec<_>>()}),
+            );
+            h.orders = vec![i as u32];
+            h.shipments = decl.iter().map(|x| x.0.0).collect();
+            out.push(h);
+        }
+    }
+    Ok(out)
+}
+
+/// RF-S09: the documents of one transaction disagree: customs values that
+/// do not add up to the invoice (beyond `value_tolerance`), a consignee that
+/// is neither the ship-to, the end user, the buyer (nor their business) nor
+/// the forwarder, or a serial recorded as another model (from the chain of
+/// custody).
+fn s09(e: &Env) -> Result<Vec<Hit>> {
+    let tol = e.def.num("value_tolerance")?;
+    let min_ratio = e.cfg.rule("RF-S05").and_then(|r| r.num("min_value_ratio").ok()).unwrap_or(0.5);
+    let mut out = Vec::new();
+    for (i, o) in e.l.orders.iter().enumerate() {
+        let oi = OrderId(i as u32);
+        let mut problems: Vec<Value> = Vec::new();
+        let mut ships = Vec::new();
+        let decl: Vec<Option<f64>> =
+            e.l.shipments_of(oi)
+                .map(|(_, sh)| sh.declared_value.and_then(|v| v.to_f64()))
+                .collect();
+        let value = o.value.to_f64().unwrap_or(0.0);
+        if !decl.is_empty() && decl.iter().all(|d| d.is_some()) && value > 0.0 {
+            let total: f64 = decl.iter().flatten().sum();
+            let gap = (total - value).abs() / value;
+            // far below the invoice is RF-S05's (high); here the rest
+            if gap > tol && total >= value * min_ratio {
+                problems.push(json!({"kind": "value", "declared_total": total, "invoiced": o.value.to_string(), "tolerance": tol}));
+            }
+        }
+        for (sid, sh) in e.l.shipments_of(oi) {
+            let Some(c) = sh.consignee else { continue };
+            let named = [Some(o.buyer), o.ship_to, o.end_user, o.bill_to]
+                .into_iter()
+                .flatten()
+                .any(|p| e.p.related(p, c));
+            if !named && sh.forwarder != Some(c) {
+                problems.push(json!({"kind": "consignee", "shipment": e.l.shipment_id_str(sid), "consignee": e.l.party_id_str(c),
+                                     "ship_to": o.ship_to.map(|p| e.l.party_id_str(p).to_string())}));
+                ships.push(sid.0);
+            }
+        }
+        if !problems.is_empty() {
+            let kinds: Vec<&str> = problems.iter().filter_map(|p| p["kind"].as_str()).collect();
+            let mut h = e.hit(
+                "RF-S09",
+                "inconsistent",
+                format!("the documents of {} disagree on {}", oid(e.l, oi), kinds.join(" and ")),
+                json!({"order": oid(e.l, oi), "problems": problems}),
+            );
+            h.orders = vec![oi.0];
+            h.shipments = ships;
+            out.push(h);
+        }
+    }
+    for a in &e.extra.anomalies {
+        if a.evidence["kind"] == "model_mismatch" {
+            let mut h = e.hit(
+                "RF-S09",
+                "inconsistent",
+                format!("serial documents disagree on the model: {}", a.explanation),
+                a.evidence.clone(),
+            );
+            h.orders = a.orders.clone();
+            h.serials = a.serials.clone();
+            h.shipments = a.shipments.clone();
+            out.push(h);
         }
     }
     Ok(out)

@@ -614,7 +614,7 @@ fn the_base_ledger_is_clean() {
 #[test]
 fn every_implemented_rule_is_in_the_embedded_data() {
     let cfg = Config::embedded().unwrap();
-    assert_eq!(IMPLEMENTED.len(), 21);
+    assert_eq!(IMPLEMENTED.len(), 22);
     for id in IMPLEMENTED {
         assert!(cfg.rule(id).is_some(), "{id}");
     }
@@ -1342,6 +1342,69 @@ fn s05_a_proper_description_in_any_case_is_fine() {
     let mut b = B::base();
     b.ship("SH1").description = s("DGX-class 8x H100 SXM GPU SERVERS (NVIDIA)");
     b.run().absent("RF-S05");
+}
+
+#[test]
+fn s05_customs_value_under_half_the_invoice_is_under_declaration() {
+    let mut b = B::base();
+    b.ship("SH1").value = s("300000.00"); // a third of the 900,000 invoice
+    let r = b.run();
+    let (al, h) = r.hit("RF-S05");
+    check(al, h, &r, "RF-S05", "mislabel", Severity::High, &["O1"]);
+    assert_eq!(ev(h, "declared_value"), &json!(300000.0));
+    r.absent("RF-S09"); // under-declaration is RF-S05's, not counted twice
+}
+
+#[test]
+fn s05_a_customs_value_near_the_invoice_is_fine() {
+    let mut b = B::base();
+    b.ship("SH1").value = s("880000.00");
+    b.run().absent("RF-S05");
+}
+
+// ------------------------------------------------------------------ RF-S09
+
+#[test]
+fn s09_customs_values_off_the_invoice_are_inconsistent() {
+    let mut b = B::base();
+    b.ship("SH1").value = s("700000.00"); // 22 % below: documents disagree
+    let r = b.run();
+    let (al, h) = r.hit("RF-S09");
+    check(al, h, &r, "RF-S09", "inconsistent", Severity::Medium, &["O1"]);
+    assert_eq!(h.evidence["problems"][0]["kind"], "value");
+    r.only(&["RF-S09"]);
+}
+
+#[test]
+fn s09_a_consignee_the_order_does_not_name_is_inconsistent() {
+    let mut b = B::base();
+    b.company("X9", "Harbour Holdings", "JP");
+    b.ship("SH1").consignee = s("X9");
+    let r = b.run();
+    let (al, h) = r.hit("RF-S09");
+    check(al, h, &r, "RF-S09", "inconsistent", Severity::Medium, &["O1"]);
+    assert_eq!(h.evidence["problems"][0]["consignee"], "X9");
+}
+
+#[test]
+fn s09_a_model_mismatch_in_the_chain_of_custody_is_inconsistent() {
+    let r = B::base().run_with(|l| {
+        let mut a = anomaly(l, "missing_or_serial_mismatch");
+        a.evidence = json!({"kind": "model_mismatch", "serial": "SN2"});
+        (Context::default(), vec![a], vec![])
+    });
+    let (al, h) = r.hit("RF-S09");
+    check(al, h, &r, "RF-S09", "inconsistent", Severity::Medium, &["O1"]);
+}
+
+#[test]
+fn s09_consistent_documents_are_fine() {
+    // the base ledger: customs value = invoice, consignee = buyer; and a
+    // forwarder named as consignee is the forwarder's role, not a mismatch
+    B::base().run().absent("RF-S09");
+    let mut b = B::base();
+    b.ship("SH1").value = s("850000.00"); // within 10 %
+    b.run().absent("RF-S09");
 }
 
 // ------------------------------------------------------------------ RF-S07
