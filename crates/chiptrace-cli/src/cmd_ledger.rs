@@ -246,7 +246,7 @@ pub(crate) fn run_analysis(
     lap("screening", &mut t);
     let cluster_of: Vec<u32> = res.cluster_of.iter().map(|c| *c as u32).collect();
     let labels = crate::cmd_ledger_graph::listed_labels(&listed, &cfg);
-    let (anomalies, exposures) = {
+    let mut analysis = {
         let graph = crate::cmd_ledger_graph::build_graph(l, &cluster_of, &labels, &cfg);
         if let Some(p) = exports.graphml {
             std::fs::write(p, chiptrace_graph::export::graphml(&graph, l))
@@ -262,12 +262,15 @@ pub(crate) fn run_analysis(
             f.flush()?;
             eprintln!("FollowTheMoney: {}", p.display());
         }
-        crate::cmd_ledger_graph::graph_inputs(&graph, l, &cfg)
+        let (anomalies, exposures, paths) = crate::cmd_ledger_graph::graph_inputs(&graph, l, &cfg);
+        lap("graph", &mut t);
+        let ctx = Context { cluster_of: cluster_of.clone(), listed };
+        let mut analysis = chiptrace_diversion::analyze(l, &cfg, &ctx, anomalies, exposures)?;
+        lap("rules_and_scoring", &mut t);
+        crate::cmd_ledger_graph::attach_subgraphs(&graph, l, &mut analysis, &paths);
+        lap("evidence_subgraphs", &mut t);
+        analysis
     };
-    lap("graph", &mut t);
-    let ctx = Context { cluster_of, listed };
-    let mut analysis = chiptrace_diversion::analyze(l, &cfg, &ctx, anomalies, exposures)?;
-    lap("rules_and_scoring", &mut t);
     analysis.clusters = clusters_json(l, &res);
     let notes = vec![
         screen_note,

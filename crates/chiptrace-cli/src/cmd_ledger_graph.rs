@@ -8,7 +8,7 @@ use chiptrace_diversion::{AnomalyInput, Config, ExposureInput, ListHit};
 use chiptrace_graph::serial::Trace;
 use chiptrace_graph::{GraphInput, TradeGraph};
 use chiptrace_ledger::{EventKind, Ledger, PartyId};
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 /// Labels of listed parties for the graph: a listed party is a target of
 /// the network rule when its match would raise RF-P01 at least at the weak
@@ -40,12 +40,13 @@ pub(crate) fn build_graph<'a>(
     })
 }
 
-/// The RF-S11 and RF-N01 inputs from the graph.
+/// The RF-S11 and RF-N01 inputs from the graph, and each exposed party's
+/// path (for the alerts' evidence subgraphs).
 pub(crate) fn graph_inputs(
     graph: &TradeGraph,
     l: &Ledger,
     cfg: &Config,
-) -> (Vec<AnomalyInput>, Vec<ExposureInput>) {
+) -> (Vec<AnomalyInput>, Vec<ExposureInput>, FxHashMap<u32, chiptrace_graph::Path>) {
     let max_hops = cfg.rule("RF-N01").and_then(|r| r.num("max_hops").ok()).unwrap_or(4.0) as usize;
     let restricted = &cfg.restricted;
     let anomalies: Vec<AnomalyInput> = chiptrace_graph::serial::anomalies(l, restricted)
@@ -72,6 +73,7 @@ pub(crate) fn graph_inputs(
     }
     let exposure = graph.exposure(max_hops.saturating_sub(1));
     let mut exposures = Vec::new();
+    let mut paths: FxHashMap<u32, chiptrace_graph::Path> = FxHashMap::default();
     let mut done: FxHashSet<u32> = FxHashSet::default();
     for (pi, is_buying) in buying.iter().enumerate() {
         if !is_buying {
@@ -110,8 +112,41 @@ pub(crate) fn graph_inputs(
             path: serde_json::to_value(path).unwrap_or_default(),
             orders,
         });
+        paths.insert(pi as u32, path.clone());
     }
-    (anomalies, exposures)
+    (anomalies, exposures, paths)
+}
+
+/// The smallest evidence subgraph of each alert: the parties, orders,
+/// shipments, payments and serials its hits name (only the alert's own
+/// order among the orders: related orders have their own alerts), and the
+/// network path of an RF-N01 hit, with dates and record ids on every edge.
+pub(crate) fn attach_subgraphs(
+    graph: &TradeGraph,
+    l: &Ledger,
+    a: &mut chiptrace_diversion::Analysis,
+    paths: &FxHashMap<u32, chiptrace_graph::Path>,
+) {
+    for al in &mut a.alerts {
+        let parties: Vec<PartyId> = al.parties.iter().filter_map(|p| l.party(p)).collect();
+        let records = chiptrace_graph::Records {
+            orders: l.order(&al.order).into_iter().collect(),
+            parties: parties.clone(),
+            shipments: al.shipments.iter().filter_map(|s| l.shipment(s)).collect(),
+            payments: al
+                .payments
+                .iter()
+                .filter_map(|p| l.payment_ids.get(p).map(chiptrace_ledger::PaymentId))
+                .collect(),
+            serials: al.serials.iter().take(8).filter_map(|s| l.serial(s)).collect(),
+        };
+        let ps: Vec<chiptrace_graph::Path> = if al.path.is_some() {
+            parties.iter().filter_map(|p| paths.get(&p.0).cloned()).collect()
+        } else {
+            Vec::new()
+        };
+        al.subgraph = serde_json::to_value(graph.evidence_subgraph(&records, &ps)).ok();
+    }
 }
 
 /// Orders named by a path's evidence (directly, or through a shipment or a

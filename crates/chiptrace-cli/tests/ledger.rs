@@ -73,6 +73,19 @@ fn analyze_finds_every_scheme_and_spares_the_benign_lookalikes() {
     for k in ["id", "rule_ids", "score", "parties", "orders", "shipments", "path", "evidence"] {
         assert!(alert.get(k).is_some(), "alert lacks {k}: {alert}");
     }
+    // the smallest evidence subgraph explaining the alert: its parties and
+    // the dated, record-backed edges between them
+    let sg = &alert["subgraph"];
+    assert!(sg["nodes"].as_array().is_some_and(|n| n.len() >= 2), "{sg}");
+    let edges = sg["edges"].as_array().unwrap();
+    assert!(
+        edges.iter().any(|e| e["evidence"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x.as_str().unwrap().starts_with("order:"))),
+        "{sg}"
+    );
     assert!(v["clusters"].is_array() && v["party_risk"].as_array().is_some_and(|p| !p.is_empty()));
     assert!(alert["evidence"][0]["rule"].as_str().unwrap().starts_with("RF-"));
     // detection quality against the injected schemes

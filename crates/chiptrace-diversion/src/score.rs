@@ -56,6 +56,11 @@ pub struct Alert {
     pub evidence: Vec<Hit>,
     /// How the score was reached.
     pub explanation: Vec<String>,
+    /// The smallest evidence subgraph explaining the alert (filled by the
+    /// caller from the trade graph): parties, and the edges between them
+    /// with dates and record ids.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subgraph: Option<Value>,
 }
 
 /// Risk of one party.
@@ -259,6 +264,7 @@ pub(crate) fn score(l: &Ledger, cfg: &Config, hits: Vec<Hit>) -> Analysis {
             path: refs.iter().find(|h| h.rule == "RF-N01").map(|h| h.evidence.clone()),
             evidence: refs.iter().map(|h| (*h).clone()).collect(),
             explanation: s.explanation,
+            subgraph: None,
         });
     }
     alerts.sort_by(|a, b| {
