@@ -63,6 +63,35 @@ pub(crate) enum Command {
     Trace(TraceArgs),
     /// Bill-to vs ship-to vs end-use reconciliation by country and period.
     Reconcile(ReconcileArgs),
+    /// List recorded diversion alerts (from `analyze --ledger --record`).
+    TradeAlerts(TradeAlertsArgs),
+    /// Record the review of a diversion alert: cleared, confirmed or escalated, with reviewer and reason.
+    TradeReview(TradeReviewArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct TradeAlertsArgs {
+    /// Only this status: open, cleared, confirmed, escalated, closed.
+    #[arg(long)]
+    pub status: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct TradeReviewArgs {
+    /// Alert id (from `trade-alerts`).
+    pub id: i64,
+    /// cleared | confirmed | escalated.
+    #[arg(long)]
+    pub disposition: String,
+    /// Who reviewed.
+    #[arg(long)]
+    pub reviewer: String,
+    /// Why (the inquiry and its answer).
+    #[arg(long)]
+    pub reason: String,
 }
 
 #[derive(Debug, Args)]
@@ -523,6 +552,9 @@ pub(crate) struct AnalyzeArgs {
     /// Ground truth of a generated ledger (truth.json): report detection quality per scheme.
     #[arg(long)]
     pub truth: Option<PathBuf>,
+    /// Record the alerts in the store as inquiry tasks (reviews last while the evidence is unchanged).
+    #[arg(long)]
+    pub record: bool,
 }
 
 /// Options shared by the ledger commands.

@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 
 use crate::cli::{
     AnalyzeArgs, Format, GenLedgerArgs, Global, LedgerArgs, LedgerCommand, LedgerOpts, ListSource,
-    ReconcileArgs, TraceArgs,
+    ReconcileArgs, TraceArgs, TradeAlertsArgs, TradeReviewArgs,
 };
 
 /// Load a ledger; problems go to standard error (strict: any error fails
@@ -309,11 +309,40 @@ pub(crate) fn analyze(g: &Global, a: AnalyzeArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let exports = Exports { graphml: a.graphml.as_deref(), ftm: a.ftm.as_deref() };
     let run = run_analysis(g, dir, &a.opts, &exports)?;
+    let recorded = if a.record {
+        let mut store = crate::cmd_store::open(g)?;
+        let ins: Vec<chiptrace_store::TradeAlertIn> = run
+            .analysis
+            .alerts
+            .iter()
+            .map(|x| chiptrace_store::TradeAlertIn {
+                order: x.order.clone(),
+                action: format!("{:?}", x.action).to_lowercase(),
+                score: x.score,
+                rule_ids: x.rule_ids.clone(),
+                evidence: serde_json::to_value(&x.evidence).unwrap_or_default(),
+                alert: serde_json::to_value(x).unwrap_or_default(),
+            })
+            .collect();
+        let d = store.record_trade_alerts(&dir.display().to_string(), &ins)?;
+        crate::cmd_store::committed(&format!(
+            "diversion alerts: {} new, {} reopened, {} updated, {} closed, {} unchanged",
+            d.new.len(),
+            d.reopened.len(),
+            d.updated.len(),
+            d.closed.len(),
+            d.unchanged
+        ));
+        Some(d)
+    } else {
+        None
+    };
     let evaluation = match &a.truth {
         Some(p) => Some(evaluate(&run.analysis, &chiptrace_ledger::r#gen::Truth::read(p)?)),
         None => None,
     };
     let full = json!({
+        "recorded": recorded,
         "evaluation": evaluation,
         "alerts": run.analysis.alerts,
         "clusters": run.analysis.clusters,
@@ -506,5 +535,39 @@ pub(crate) fn reconcile(a: ReconcileArgs) -> anyhow::Result<ExitCode> {
     } else {
         crate::cmd_ledger_graph::print_reconcile(&mut out, &r)?;
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(crate) fn trade_alerts(g: &Global, a: TradeAlertsArgs) -> anyhow::Result<ExitCode> {
+    let store = crate::cmd_store::open(g)?;
+    let rows = store.trade_alerts(a.status.as_deref())?;
+    let mut out = std::io::stdout().lock();
+    if a.format == Format::Json {
+        serde_json::to_writer_pretty(&mut out, &rows)?;
+        writeln!(out)?;
+    } else {
+        for r in &rows {
+            writeln!(
+                out,
+                "{:>5} {:<14} {:<7} {:>6.1} {:<10}{} {}{}",
+                r.id,
+                r.order,
+                r.action,
+                r.score,
+                r.status,
+                if r.reopened { " (reopened)" } else { "" },
+                r.rule_ids.join(" "),
+                if r.note.is_empty() { String::new() } else { format!(" — {}", r.note) }
+            )?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(crate) fn trade_review(g: &Global, a: TradeReviewArgs) -> anyhow::Result<ExitCode> {
+    let mut store = crate::cmd_store::open(g)?;
+    let r = store.review_trade_alert(a.id, &a.disposition, &a.reviewer, &a.reason)?;
+    crate::cmd_store::committed(&format!("review of diversion alert {} ({})", r.id, r.status));
+    println!("alert {} on order {}: {}", r.id, r.order, r.status);
     Ok(ExitCode::SUCCESS)
 }

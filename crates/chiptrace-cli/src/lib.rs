@@ -56,5 +56,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::GenLedger(args) => cmd_ledger::gen_ledger(args),
         Command::Trace(args) => cmd_ledger::trace(args),
         Command::Reconcile(args) => cmd_ledger::reconcile(args),
+        Command::TradeAlerts(args) => cmd_ledger::trade_alerts(&global, args),
+        Command::TradeReview(args) => cmd_ledger::trade_review(&global, args),
     }
 }

@@ -262,3 +262,82 @@ fn ledger_import_is_recorded_in_the_store_and_audited() {
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
 }
+
+#[test]
+fn recorded_alerts_become_inquiries_whose_reviews_last() {
+    let d = tempfile::tempdir().unwrap();
+    let led = d.path().join("ledger");
+    generate(&led, 26, 800);
+    let data = d.path().join("store");
+    let dd = |args: &[&str]| -> (i32, String, String) {
+        let mut v = vec!["--data-dir", data.to_str().unwrap()];
+        v.extend_from_slice(args);
+        ct(&v)
+    };
+    let (code, out, err) =
+        dd(&["analyze", "--ledger", led.to_str().unwrap(), "--record", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("committed: diversion alerts:"), "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert!(!v["recorded"]["new"].as_array().unwrap().is_empty());
+    let (_, out, _) = dd(&["trade-alerts", "--format", "json"]);
+    let alerts: Value = serde_json::from_str(&out).unwrap();
+    // an alert on a first large order (its evidence carries the order value)
+    let a = alerts
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["rule_ids"].as_array().unwrap().iter().any(|r| r == "RF-O01"))
+        .unwrap();
+    let (id, order) = (a["id"].as_i64().unwrap(), a["order"].as_str().unwrap().to_string());
+    let (code, out, err) = dd(&[
+        "trade-review",
+        &id.to_string(),
+        "--disposition",
+        "cleared",
+        "--reviewer",
+        "analyst",
+        "--reason",
+        "customer visit confirmed the site",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("cleared"), "{out}");
+    // the same ledger again: the review stands
+    let (code, out, _) =
+        dd(&["analyze", "--ledger", led.to_str().unwrap(), "--record", "--format", "json"]);
+    assert_eq!(code, 0);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert!(
+        v["recorded"]["new"].as_array().unwrap().is_empty()
+            && v["recorded"]["reopened"].as_array().unwrap().is_empty(),
+        "{}",
+        v["recorded"]
+    );
+    let (_, out, _) = dd(&["trade-alerts", "--status", "cleared", "--format", "json"]);
+    assert!(out.contains(&order), "{out}");
+    // the order's value doubles: the evidence changed, the alert reopens
+    let orders = std::fs::read_to_string(led.join("orders.csv")).unwrap();
+    let changed: Vec<String> = orders
+        .lines()
+        .map(|l| {
+            if l.starts_with(&format!("{order},")) {
+                let mut f: Vec<String> = l.split(',').map(String::from).collect();
+                let v: f64 = f[8].parse().unwrap();
+                f[8] = format!("{:.2}", v * 2.0);
+                f.join(",")
+            } else {
+                l.to_string()
+            }
+        })
+        .collect();
+    std::fs::write(led.join("orders.csv"), changed.join("\n") + "\n").unwrap();
+    let (code, out, err) =
+        dd(&["analyze", "--ledger", led.to_str().unwrap(), "--record", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["recorded"]["reopened"], serde_json::json!([id]), "{}", v["recorded"]);
+    let (_, out, _) = dd(&["trade-alerts"]);
+    assert!(out.contains("(reopened)") && out.contains("evidence changed"), "{out}");
+    let (code, out, _) = dd(&["audit", "verify", "--format", "json"]);
+    assert_eq!(code, 0, "{out}");
+}

@@ -26,6 +26,7 @@ mod keys;
 mod lv;
 mod schema;
 mod store;
+mod trade;
 
 pub use audit::{AuditEvent, ExportFormat, VerifyReport, verify_export};
 pub use error::{Error, Result};
@@ -34,11 +35,12 @@ pub use store::{
     Alert, AlertEntry, AlertParty, AlertStatus, Disposition, ImportSummary, ListDiff, Party,
     RescreenSummary, RunSummary, Store,
 };
+pub use trade::{TRADE_DISPOSITIONS, TradeAlert, TradeAlertIn, TradeDelta};
 
 /// File name of the database inside the data directory.
 pub const DB_FILE: &str = "chiptrace.db";
 /// Schema version this build writes (see `schema.rs`).
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// Stable key of a list entry across list versions: the entry id when it
 /// already names its list (deterministic ids, `docs/lists.md`), else

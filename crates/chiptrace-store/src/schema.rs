@@ -158,6 +158,32 @@ CREATE TABLE lv_alerts (
     at TEXT NOT NULL
 );
 "#,
+    // 2 -> 3: diversion alerts as inquiry tasks (docs/diversion.md)
+    r#"
+CREATE TABLE trade_alerts (
+    id INTEGER PRIMARY KEY,
+    order_id TEXT NOT NULL UNIQUE,
+    action TEXT NOT NULL,            -- inquire | hold | block
+    score REAL NOT NULL,
+    rule_ids TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,       -- sha256 of the evidence a review covers
+    alert_json TEXT NOT NULL,
+    status TEXT NOT NULL,            -- open | cleared | confirmed | escalated | closed
+    reopened INTEGER NOT NULL DEFAULT 0,
+    note TEXT NOT NULL DEFAULT '',
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX trade_alerts_status ON trade_alerts(status);
+CREATE TABLE trade_dispositions (
+    id INTEGER PRIMARY KEY,
+    alert_id INTEGER NOT NULL REFERENCES trade_alerts(id),
+    disposition TEXT NOT NULL,
+    reviewer TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    at TEXT NOT NULL,
+    fingerprint TEXT NOT NULL
+);
+"#,
 ];
 
 /// Apply pending migrations inside one transaction.

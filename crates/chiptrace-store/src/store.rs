@@ -976,7 +976,7 @@ impl Store {
                 Err(_) => self.key.verifying_key(),
             },
         };
-        let hashers: [(&str, RecordHasher); 9] = [
+        let hashers: [(&str, RecordHasher); 11] = [
             ("parties", parties_all),
             ("alerts", alerts_all),
             ("dispositions", dispositions_all),
@@ -986,6 +986,10 @@ impl Store {
             ("lv_registry", |c| each(c, "lv_registry", crate::lv::registry_record)),
             ("lv_verdicts", |c| each(c, "lv_verdicts", crate::lv::verdict_record)),
             ("lv_alerts", |c| each(c, "lv_alerts", crate::lv::lv_alert_record)),
+            ("trade_alerts", |c| each(c, "trade_alerts", crate::trade::trade_alert_record)),
+            ("trade_dispositions", |c| {
+                each(c, "trade_dispositions", crate::trade::trade_disposition_record)
+            }),
         ];
         // one read transaction: a consistent snapshot while others write
         let tx = self.conn.unchecked_transaction()?;

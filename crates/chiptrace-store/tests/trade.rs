@@ -1,0 +1,77 @@
+//! Diversion alerts as inquiry tasks: reviews last while the evidence is
+//! unchanged, changed evidence reopens, alerts no longer raised close, every
+//! step is audited and tampering is caught.
+#![allow(clippy::unwrap_used)]
+
+use chiptrace_store::{Store, TradeAlertIn};
+use serde_json::json;
+
+fn alert(order: &str, evidence: serde_json::Value) -> TradeAlertIn {
+    TradeAlertIn {
+        order: order.into(),
+        action: "hold".into(),
+        score: 9.0,
+        rule_ids: vec!["RF-S10".into()],
+        evidence: evidence.clone(),
+        alert: json!({"order": order, "evidence": evidence}),
+    }
+}
+
+#[test]
+fn reviews_last_until_the_evidence_changes() {
+    let d = tempfile::tempdir().unwrap();
+    let mut s = Store::open(d.path()).unwrap();
+    let a1 = alert("SO-1", json!([{"rule": "RF-S10", "dwell_days": 3}]));
+    let b1 = alert("SO-2", json!([{"rule": "RF-S10", "dwell_days": 5}]));
+    let r = s.record_trade_alerts("ledger/", &[a1.clone(), b1.clone()]).unwrap();
+    assert_eq!(r.new.len(), 2);
+    let id_a = r.new[0];
+    let rev = s
+        .review_trade_alert(
+            id_a,
+            "cleared",
+            "analyst",
+            "the re-export was to the declared customer",
+        )
+        .unwrap();
+    assert_eq!(rev.status, "cleared");
+    assert!(s.review_trade_alert(id_a, "waved", "analyst", "x").is_err());
+    assert!(s.review_trade_alert(id_a, "cleared", " ", "x").is_err());
+
+    // same evidence for A (stays cleared), B's evidence changed (updated, still open)
+    let b2 = alert("SO-2", json!([{"rule": "RF-S10", "dwell_days": 2}]));
+    let r = s.record_trade_alerts("ledger/", &[a1.clone(), b2.clone()]).unwrap();
+    assert_eq!((r.unchanged, r.updated.len(), r.reopened.len()), (1, 1, 0));
+    assert_eq!(s.trade_alerts(Some("cleared")).unwrap().len(), 1);
+
+    // A's evidence changes: reopened with a note; B no longer raised: closed
+    let a2 = alert("SO-1", json!([{"rule": "RF-S10", "dwell_days": 1}]));
+    let r = s.record_trade_alerts("ledger/", &[a2]).unwrap();
+    assert_eq!((r.reopened, r.closed.len()), (vec![id_a], 1));
+    let a = s.trade_alerts(None).unwrap().into_iter().find(|x| x.id == id_a).unwrap();
+    assert!(a.reopened && a.status == "open" && a.note.contains("cleared"), "{a:?}");
+    assert!(
+        s.review_trade_alert(r.closed[0], "confirmed", "analyst", "x")
+            .unwrap_err()
+            .to_string()
+            .contains("closed")
+    );
+
+    // B raised again: new work
+    let r = s.record_trade_alerts("ledger/", &[b2]).unwrap();
+    assert_eq!(r.new.len(), 1);
+    assert!(s.verify(None).unwrap().ok);
+
+    // a review changed behind the store's back is caught
+    drop(s);
+    let c = rusqlite::Connection::open(d.path().join(chiptrace_store::DB_FILE)).unwrap();
+    c.execute("UPDATE trade_dispositions SET disposition = 'confirmed'", []).unwrap();
+    drop(c);
+    let s = Store::open(d.path()).unwrap();
+    let rep = s.verify(None).unwrap();
+    assert!(
+        !rep.ok && rep.problems.iter().any(|p| p.contains("trade_dispositions")),
+        "{:?}",
+        rep.problems
+    );
+}
