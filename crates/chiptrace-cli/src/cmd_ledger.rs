@@ -414,7 +414,7 @@ pub(crate) fn analyze(g: &Global, a: AnalyzeArgs) -> anyhow::Result<ExitCode> {
 /// flagged when it is held or blocked; recall per scheme kind (orders, and
 /// schemes with at least one flagged order), precision over all flagged
 /// orders, and the worst action on each benign look-alike group.
-fn evaluate(a: &Analysis, truth: &chiptrace_ledger::r#gen::Truth) -> Value {
+pub(crate) fn evaluate(a: &Analysis, truth: &chiptrace_ledger::r#gen::Truth) -> Value {
     use std::collections::{BTreeMap, HashSet};
     let action: BTreeMap<&str, Action> =
         a.alerts.iter().map(|x| (x.order.as_str(), x.action)).collect();
