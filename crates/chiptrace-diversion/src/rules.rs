@@ -179,7 +179,7 @@ fn p01(e: &Env) -> Result<Vec<Hit>> {
             format!("{} matches {} entry \"{}\" (score {:.2})", e.pname(p), lh.list, lh.entry_name, lh.score),
             json!({"party": e.l.party_id_str(p), "score": lh.score, "list": lh.list, "entry_id": lh.entry_id,
                    "entry_name": lh.entry_name, "matched_name": lh.matched_name,
-                   "roles": rs.iter().map(|r| r.1).collect::<FxHashSet<_>>(), "thresholds": {"hit": hit, "weak_hit": weak}}),
+                   "roles": rs.iter().map(|r| r.1).collect::<std::collections::BTreeSet<_>>(), "thresholds": {"hit": hit, "weak_hit": weak}}),
         );
         h.parties = vec![pi as u32];
         let mut os: Vec<u32> = rs.iter().map(|r| r.0).collect();
