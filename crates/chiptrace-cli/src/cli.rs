@@ -92,6 +92,9 @@ pub(crate) struct TradeReviewArgs {
     /// Why (the inquiry and its answer).
     #[arg(long)]
     pub reason: String,
+    /// The alert's updated_at as you saw it (from trade-alerts): refuse if it changed since.
+    #[arg(long)]
+    pub seen: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -555,6 +558,9 @@ pub(crate) struct AnalyzeArgs {
     /// Record the alerts in the store as inquiry tasks (reviews last while the evidence is unchanged).
     #[arg(long)]
     pub record: bool,
+    /// Name of the ledger stream the recorded alerts belong to (default: the ledger directory's absolute path).
+    #[arg(long, requires = "record")]
+    pub source: Option<String>,
 }
 
 /// Options shared by the ledger commands.

@@ -428,21 +428,22 @@ fn demo_ledger(
     }
     let truth = chiptrace_ledger::r#gen::Truth::read(&led.join("truth.json"))?;
     let e = crate::cmd_ledger::evaluate(a, &truth);
+    // the listed-name scheme needs the real lists; any other miss is a miss
     let missed: Vec<&String> = e["by_kind"]
         .as_object()
         .into_iter()
         .flatten()
-        .filter(|(_, v)| v["recall"].as_f64() < Some(0.95))
+        .filter(|(k, v)| v["recall"].as_f64() < Some(0.95) && k.as_str() != "listed_name_variant")
         .map(|(k, _)| k)
         .collect();
     writeln!(
         out,
-        "  against the ground truth: order precision {:.2}; every scheme kind found{}",
+        "  against the ground truth: order precision {:.2}; {} (spellings of real Entity List parties need the real lists)",
         e["precision"].as_f64().unwrap_or(0.0),
         if missed.is_empty() {
-            String::new()
+            "every other scheme kind found".to_string()
         } else {
-            format!(" except {missed:?} (needs the real lists)")
+            format!("MISSED: {missed:?}")
         }
     )?;
     writeln!(

@@ -320,11 +320,19 @@ pub(crate) fn analyze(g: &Global, a: AnalyzeArgs) -> anyhow::Result<ExitCode> {
                 action: format!("{:?}", x.action).to_lowercase(),
                 score: x.score,
                 rule_ids: x.rule_ids.clone(),
-                evidence: serde_json::to_value(&x.evidence).unwrap_or_default(),
+                evidence: review_evidence(x),
                 alert: serde_json::to_value(x).unwrap_or_default(),
             })
             .collect();
-        let d = store.record_trade_alerts(&dir.display().to_string(), &ins)?;
+        // the ledger stream: a label, or the directory's absolute path (the
+        // same ledger from another working directory is the same source)
+        let source = match &a.source {
+            Some(s) => s.clone(),
+            None => {
+                std::fs::canonicalize(dir).unwrap_or_else(|_| dir.clone()).display().to_string()
+            }
+        };
+        let d = store.record_trade_alerts(&source, &ins)?;
         crate::cmd_store::committed(&format!(
             "diversion alerts: {} new, {} reopened, {} updated, {} closed, {} unchanged",
             d.new.len(),
@@ -538,6 +546,37 @@ pub(crate) fn reconcile(a: ReconcileArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// What a review of an alert covers, hashed to decide whether a review
+/// lasts: each hit's rule and level, and the computed values of hits about
+/// this order alone. File positions (source lines) are left out — re-sorting
+/// a ledger changes no fact — and so is the membership of group-level hits
+/// (a new order in a ring of linked buyers does not undo the review of an
+/// old one; its own alert carries it).
+fn review_evidence(x: &chiptrace_diversion::Alert) -> Value {
+    fn strip_positions(v: &mut Value) {
+        match v {
+            Value::Object(m) => {
+                m.remove("line");
+                m.values_mut().for_each(strip_positions);
+            }
+            Value::Array(a) => a.iter_mut().for_each(strip_positions),
+            _ => {}
+        }
+    }
+    let mut hits: Vec<Value> = x
+        .evidence
+        .iter()
+        .map(|h| {
+            let group = h.orders.len() > 1;
+            let mut ev = if group { Value::Null } else { h.evidence.clone() };
+            strip_positions(&mut ev);
+            json!({"rule": h.rule, "level": h.level, "evidence": ev})
+        })
+        .collect();
+    hits.sort_by_key(|h| h.to_string());
+    Value::Array(hits)
+}
+
 pub(crate) fn trade_alerts(g: &Global, a: TradeAlertsArgs) -> anyhow::Result<ExitCode> {
     let store = crate::cmd_store::open(g)?;
     let rows = store.trade_alerts(a.status.as_deref())?;
@@ -549,8 +588,9 @@ pub(crate) fn trade_alerts(g: &Global, a: TradeAlertsArgs) -> anyhow::Result<Exi
         for r in &rows {
             writeln!(
                 out,
-                "{:>5} {:<14} {:<7} {:>6.1} {:<10}{} {}{}",
+                "{:>5} {} {:<14} {:<7} {:>6.1} {:<10}{} {}{}",
                 r.id,
+                r.updated_at,
                 r.order,
                 r.action,
                 r.score,
@@ -566,7 +606,13 @@ pub(crate) fn trade_alerts(g: &Global, a: TradeAlertsArgs) -> anyhow::Result<Exi
 
 pub(crate) fn trade_review(g: &Global, a: TradeReviewArgs) -> anyhow::Result<ExitCode> {
     let mut store = crate::cmd_store::open(g)?;
-    let r = store.review_trade_alert(a.id, &a.disposition, &a.reviewer, &a.reason)?;
+    let r = store.review_trade_alert_seen(
+        a.id,
+        &a.disposition,
+        &a.reviewer,
+        &a.reason,
+        a.seen.as_deref(),
+    )?;
     crate::cmd_store::committed(&format!("review of diversion alert {} ({})", r.id, r.status));
     println!("alert {} on order {}: {}", r.id, r.order, r.status);
     Ok(ExitCode::SUCCESS)

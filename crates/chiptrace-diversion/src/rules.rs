@@ -3,7 +3,7 @@
 //! parameters from the rule data (`rules/red-flags.toml`), and returns hits
 //! that name the records behind them and the values computed.
 
-use chiptrace_ledger::{EventKind, Ledger, OrderId, PartyId, SerialId, ShipmentId};
+use chiptrace_ledger::{EventKind, Ledger, OrderId, PartyId, SerialId};
 use rust_decimal::prelude::ToPrimitive;
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
@@ -998,61 +998,68 @@ fn s03(e: &Env) -> Result<Vec<Hit>> {
 /// no computing goods (mislabelling, de-branding).
 fn s05(e: &Env) -> Result<Vec<Hit>> {
     let words = e.def.strings("words")?;
-    let min_ratio = e.def.num("min_value_ratio")?;
+    // older rule files have no min_value_ratio: the catalogue's half
+    let min_ratio = e.def.num("min_value_ratio").unwrap_or(0.5);
     let mut out = Vec::new();
-    for (i, _) in e.l.orders.iter().enumerate() {
+    for (i, o) in e.l.orders.iter().enumerate() {
         if e.p.controlled[i] == 0 {
             continue;
         }
-        for (sid, sh) in e.l.shipments_of(OrderId(i as u32)) {
+        let oi = OrderId(i as u32);
+        // one hit per order: every mislabelled shipment, and the value
+        let mut problems: Vec<Value> = Vec::new();
+        let mut ships = Vec::new();
+        for (sid, sh) in e.l.shipments_of(oi) {
             let d = e.l.descriptions.resolve(sh.declared_description.0).to_lowercase();
             let tokens: Vec<&str> = d.split(|c: char| !c.is_alphanumeric()).collect();
             if !words.iter().any(|w| {
                 if w.len() <= 3 { tokens.contains(&w.as_str()) } else { d.contains(w.as_str()) }
             }) {
-                let mut h = e.hit(
-                    "RF-S05",
-                    "mislabel",
-                    format!("shipment {} of {} controlled accelerators is declared as \"{d}\"", e.l.shipment_id_str(sid), e.p.controlled[i]),
-                    json!({"order": oid(e.l, OrderId(i as u32)), "shipment": e.l.shipment_id_str(sid), "declared_description": d, "controlled_accelerators": e.p.controlled[i]}),
-                );
-                h.orders = vec![i as u32];
-                h.shipments = vec![sid.0];
-                out.push(h);
-                break;
+                problems.push(json!({"kind": "description", "shipment": e.l.shipment_id_str(sid), "declared_description": d}));
+                ships.push(sid.0);
             }
         }
-        // declared value per unit far below the invoice (the catalogue:
-        // below half): under-declaration on the customs documents
-        let o = &e.l.orders[i];
-        let decl: Vec<(ShipmentId, f64)> = e
-            .l
-            .shipments_of(OrderId(i as u32))
-            .filter_map(|(sid, sh)| sh.declared_value.and_then(|v| v.to_f64()).map(|v| (sid, v)))
-            .collect();
-        let total: f64 = decl.iter().map(|x| x.1).sum();
+        // the customs value of the whole order far below the invoice (the
+        // catalogue: below half): only when every shipment declares a value
+        // (declared values are read in the order's currency)
+        let decl: Vec<Option<f64>> =
+            e.l.shipments_of(oi)
+                .map(|(_, sh)| sh.declared_value.and_then(|v| v.to_f64()))
+                .collect();
         let value = o.value.to_f64().unwrap_or(0.0);
-        if !decl.is_empty() && value > 0.0 && total < value * min_ratio {
-            let mut h = e.hit(
-                "RF-S05",
-                "mislabel",
-                format!("shipments of {} are declared at {total:.0} against an invoiced {} {} ({:.0} %)", oid(e.l, OrderId(i as u32)), o.value, o.currency.as_str(), total / value * 100.0),
-                json!({"order": oid(e.l, OrderId(i as u32)), "declared_value": total, "invoiced": o.value.to_string(), "min_ratio": min_ratio,
-                       "shipments": decl.iter().map(|x| e.l.shipment_id_str(x.0)).collect::<Vec<_>>()}),
-            );
-            h.orders = vec![i as u32];
-            h.shipments = decl.iter().map(|x| x.0.0).collect();
-            out.push(h);
+        if !decl.is_empty() && decl.iter().all(Option::is_some) && value > 0.0 {
+            let total: f64 = decl.iter().flatten().sum();
+            if total < value * min_ratio {
+                problems.push(json!({"kind": "value", "declared_value": total, "invoiced": o.value.to_string(), "min_ratio": min_ratio}));
+            }
         }
+        if problems.is_empty() {
+            continue;
+        }
+        let kinds: Vec<&str> = problems.iter().filter_map(|p| p["kind"].as_str()).collect();
+        let mut h = e.hit(
+            "RF-S05",
+            "mislabel",
+            format!(
+                "{} controlled accelerators of {} declared inconsistently with the goods ({})",
+                e.p.controlled[i],
+                oid(e.l, oi),
+                kinds.join(" and ")
+            ),
+            json!({"order": oid(e.l, oi), "controlled_accelerators": e.p.controlled[i], "problems": problems}),
+        );
+        h.orders = vec![oi.0];
+        h.shipments = ships;
+        out.push(h);
     }
     Ok(out)
 }
 
 /// RF-S09: the documents of one transaction disagree: customs values that
-/// do not add up to the invoice (beyond `value_tolerance`), a consignee that
-/// is neither the ship-to, the end user, the buyer (nor their business) nor
-/// the forwarder, or a serial recorded as another model (from the chain of
-/// custody).
+/// do not add up to the invoice (beyond `value_tolerance`), or a consignee
+/// that is neither the ship-to, the end user, the buyer (nor their
+/// business) nor the forwarder. (A serial recorded as another model is the
+/// chain of custody's: RF-S11, not counted twice.)
 fn s09(e: &Env) -> Result<Vec<Hit>> {
     let tol = e.def.num("value_tolerance")?;
     let min_ratio = e.cfg.rule("RF-S05").and_then(|r| r.num("min_value_ratio").ok()).unwrap_or(0.5);
@@ -1096,20 +1103,6 @@ fn s09(e: &Env) -> Result<Vec<Hit>> {
             );
             h.orders = vec![oi.0];
             h.shipments = ships;
-            out.push(h);
-        }
-    }
-    for a in &e.extra.anomalies {
-        if a.evidence["kind"] == "model_mismatch" {
-            let mut h = e.hit(
-                "RF-S09",
-                "inconsistent",
-                format!("serial documents disagree on the model: {}", a.explanation),
-                a.evidence.clone(),
-            );
-            h.orders = a.orders.clone();
-            h.serials = a.serials.clone();
-            h.shipments = a.shipments.clone();
             out.push(h);
         }
     }

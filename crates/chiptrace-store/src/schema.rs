@@ -162,7 +162,8 @@ CREATE TABLE lv_alerts (
     r#"
 CREATE TABLE trade_alerts (
     id INTEGER PRIMARY KEY,
-    order_id TEXT NOT NULL UNIQUE,
+    source TEXT NOT NULL,            -- the ledger (canonical path or --source label)
+    order_id TEXT NOT NULL,
     action TEXT NOT NULL,            -- inquire | hold | block
     score REAL NOT NULL,
     rule_ids TEXT NOT NULL,
@@ -171,7 +172,8 @@ CREATE TABLE trade_alerts (
     status TEXT NOT NULL,            -- open | cleared | confirmed | escalated | closed
     reopened INTEGER NOT NULL DEFAULT 0,
     note TEXT NOT NULL DEFAULT '',
-    updated_at TEXT NOT NULL
+    updated_at TEXT NOT NULL,
+    UNIQUE (source, order_id)
 );
 CREATE INDEX trade_alerts_status ON trade_alerts(status);
 CREATE TABLE trade_dispositions (

@@ -32,6 +32,7 @@ pub struct TradeAlertIn {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TradeAlert {
     pub id: i64,
+    pub source: String,
     pub order: String,
     pub action: String,
     pub score: f64,
@@ -52,16 +53,25 @@ pub struct TradeDelta {
     pub unchanged: u64,
 }
 
+fn action_rank(a: &str) -> u8 {
+    match a {
+        "block" => 3,
+        "hold" => 2,
+        "inquire" => 1,
+        _ => 0,
+    }
+}
+
 /// Dispositions a reviewer records on a diversion alert.
 pub const TRADE_DISPOSITIONS: [&str; 3] = ["cleared", "confirmed", "escalated"];
 
 pub(crate) fn trade_alert_record(c: &Connection, id: &str) -> Result<Option<Value>> {
     Ok(c.query_row(
-        "SELECT id, order_id, action, score, rule_ids, fingerprint, alert_json, status, reopened, note, updated_at FROM trade_alerts WHERE id = ?1",
+        "SELECT id, order_id, action, score, rule_ids, fingerprint, alert_json, status, reopened, note, updated_at, source FROM trade_alerts WHERE id = ?1",
         [id],
         |r| {
             Ok(json!({
-                "id": r.get::<_, i64>(0)?, "order": r.get::<_, String>(1)?, "action": r.get::<_, String>(2)?,
+                "id": r.get::<_, i64>(0)?, "source": r.get::<_, String>(11)?, "order": r.get::<_, String>(1)?, "action": r.get::<_, String>(2)?,
                 "score": r.get::<_, f64>(3)?, "rule_ids": r.get::<_, String>(4)?, "fingerprint": r.get::<_, String>(5)?,
                 "alert_sha256": sha256_hex(r.get::<_, String>(6)?.as_bytes()), "status": r.get::<_, String>(7)?,
                 "reopened": r.get::<_, i64>(8)?, "note": r.get::<_, String>(9)?, "updated_at": r.get::<_, String>(10)?,
@@ -103,44 +113,58 @@ impl Store {
                 let fp = audit::record_hash(&a.evidence);
                 let rules = a.rule_ids.join(" ");
                 let text = audit::canonical(&a.alert);
-                let old: Option<(i64, String, String)> = tx
-                    .query_row("SELECT id, fingerprint, status FROM trade_alerts WHERE order_id = ?1", [&a.order], |r| {
-                        Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-                    })
+                let old: Option<(i64, String, String, String, String)> = tx
+                    .query_row(
+                        "SELECT id, fingerprint, status, action, alert_json FROM trade_alerts WHERE source = ?1 AND order_id = ?2",
+                        params![source, a.order],
+                        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+                    )
                     .optional()?;
                 let (id, kind, payload) = match old {
                     None => {
                         tx.execute(
-                            "INSERT INTO trade_alerts(order_id, action, score, rule_ids, fingerprint, alert_json, status, updated_at)
-                             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'open', ?7)",
-                            params![a.order, a.action, a.score, rules, fp, text, at],
+                            "INSERT INTO trade_alerts(source, order_id, action, score, rule_ids, fingerprint, alert_json, status, updated_at)
+                             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'open', ?8)",
+                            params![source, a.order, a.action, a.score, rules, fp, text, at],
                         )?;
                         let id = tx.last_insert_rowid();
                         d.new.push(id);
                         (id, "trade_alert_raised", json!({"order": a.order, "action": a.action, "rules": rules, "source": source}))
                     }
-                    Some((_, old_fp, status)) if old_fp == fp && status != "closed" => {
-                        // same evidence: the review stands (cleared stays cleared)
+                    Some((_, old_fp, status, old_action, old_text))
+                        if old_fp == fp && status != "closed" && old_text == text && old_action == a.action =>
+                    {
+                        // nothing changed: the review stands (cleared stays cleared)
                         d.unchanged += 1;
                         continue;
                     }
-                    Some((id, _, status)) => {
-                        // a closed alert raised again is new work, not a reopened review
+                    Some((id, old_fp, status, old_action, _)) => {
                         let reviewed = status != "open" && status != "closed";
-                        let note = if reviewed {
-                            format!("evidence changed since the {status} review: {rules}")
+                        // the evidence a review covered changed, or the action
+                        // went up (a cleared inquiry that now blocks): reopen
+                        let escalated = action_rank(&a.action) > action_rank(&old_action);
+                        let reopen = reviewed && (old_fp != fp || escalated);
+                        let (new_status, reopened, note) = if status == "closed" {
+                            ("open".to_string(), 0, String::new())
+                        } else if reopen {
+                            let why = if old_fp != fp { "evidence changed" } else { "action went up" };
+                            ("open".to_string(), 1, format!("{why} since the {status} review ({old_action} -> {}): {rules}", a.action))
                         } else {
-                            String::new()
+                            // same evidence, same or lower action: the
+                            // review (or the open state) stands; the row
+                            // keeps the latest figures
+                            (status.clone(), i64::from(false), String::new())
                         };
                         tx.execute(
-                            "UPDATE trade_alerts SET action=?2, score=?3, rule_ids=?4, fingerprint=?5, alert_json=?6, status='open',
-                             reopened=?7, note=?8, updated_at=?9 WHERE id=?1",
-                            params![id, a.action, a.score, rules, fp, text, i64::from(reviewed), note, at],
+                            "UPDATE trade_alerts SET action=?2, score=?3, rule_ids=?4, fingerprint=?5, alert_json=?6, status=?7,
+                             reopened=CASE WHEN ?8 = 1 THEN 1 WHEN ?7 = 'open' AND ?9 = 'open' THEN reopened ELSE 0 END,
+                             note=CASE WHEN ?8 = 1 OR ?9 = 'closed' THEN ?10 ELSE note END, updated_at=?11 WHERE id=?1",
+                            params![id, a.action, a.score, rules, fp, text, new_status, reopened, status, note, at],
                         )?;
                         if status == "closed" {
                             d.new.push(id);
                             (id, "trade_alert_raised", json!({"order": a.order, "action": a.action, "rules": rules, "source": source, "was": "closed"}))
-                        } else if reviewed {
+                        } else if reopen {
                             d.reopened.push(id);
                             (id, "trade_alert_reopened", json!({"order": a.order, "was": status, "rules": rules, "source": source}))
                         } else {
@@ -152,19 +176,31 @@ impl Store {
                 let rec = trade_alert_record(tx, &id.to_string())?.unwrap_or(Value::Null);
                 ap.push(tx, kind, "trade_alerts", &id.to_string(), &rec, &payload)?;
             }
-            let stale: Vec<(i64, String)> = {
-                let mut st = tx.prepare("SELECT id, order_id FROM trade_alerts WHERE status != 'closed'")?;
-                let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-                rows.collect::<std::result::Result<Vec<_>, _>>()?.into_iter().filter(|(_, o)| !seen.contains(o)).collect()
+            // alerts of this ledger not raised any more: open and cleared ones
+            // close; confirmed and escalated ones stay as reviewed (a confirmed
+            // diversion is not undone by a quieter rerun), with a note
+            let stale: Vec<(i64, String, String)> = {
+                let mut st = tx.prepare("SELECT id, order_id, status FROM trade_alerts WHERE source = ?1 AND status != 'closed'")?;
+                let rows = st.query_map([source], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+                rows.collect::<std::result::Result<Vec<_>, _>>()?.into_iter().filter(|(_, o, _)| !seen.contains(o)).collect()
             };
-            for (id, order) in stale {
-                tx.execute(
-                    "UPDATE trade_alerts SET status='closed', note='no longer raised by the latest analysis', updated_at=?2 WHERE id=?1",
-                    params![id, at],
+            for (id, order, status) in stale {
+                let keep = status == "confirmed" || status == "escalated";
+                let new_status = if keep { status.as_str() } else { "closed" };
+                let note = if keep { "no longer raised by the latest analysis; the review stands" } else { "no longer raised by the latest analysis" };
+                let changed = tx.execute(
+                    "UPDATE trade_alerts SET status=?2, note=?3, updated_at=?4 WHERE id=?1 AND note != ?3",
+                    params![id, new_status, note, at],
                 )?;
+                if changed == 0 {
+                    continue;
+                }
                 let rec = trade_alert_record(tx, &id.to_string())?.unwrap_or(Value::Null);
-                ap.push(tx, "trade_alert_closed", "trade_alerts", &id.to_string(), &rec, &json!({"order": order, "source": source}))?;
-                d.closed.push(id);
+                let kind = if keep { "trade_alert_not_raised" } else { "trade_alert_closed" };
+                ap.push(tx, kind, "trade_alerts", &id.to_string(), &rec, &json!({"order": order, "source": source}))?;
+                if !keep {
+                    d.closed.push(id);
+                }
             }
             Ok(d)
         })
@@ -173,12 +209,13 @@ impl Store {
     /// Recorded diversion alerts, optionally one status.
     pub fn trade_alerts(&self, status: Option<&str>) -> Result<Vec<TradeAlert>> {
         let mut st = self.conn.prepare(
-            "SELECT id, order_id, action, score, rule_ids, status, reopened, note, updated_at FROM trade_alerts
+            "SELECT id, order_id, action, score, rule_ids, status, reopened, note, updated_at, source FROM trade_alerts
              WHERE ?1 IS NULL OR status = ?1 ORDER BY id",
         )?;
         let rows = st.query_map([status], |r| {
             Ok(TradeAlert {
                 id: r.get(0)?,
+                source: r.get(9)?,
                 order: r.get(1)?,
                 action: r.get(2)?,
                 score: r.get(3)?,
@@ -200,6 +237,19 @@ impl Store {
         reviewer: &str,
         reason: &str,
     ) -> Result<TradeAlert> {
+        self.review_trade_alert_seen(id, disposition, reviewer, reason, None)
+    }
+
+    /// As [`Store::review_trade_alert`], refusing when the alert changed
+    /// since the reviewer saw it (`seen` = its `updated_at` then).
+    pub fn review_trade_alert_seen(
+        &mut self,
+        id: i64,
+        disposition: &str,
+        reviewer: &str,
+        reason: &str,
+        seen: Option<&str>,
+    ) -> Result<TradeAlert> {
         if !TRADE_DISPOSITIONS.contains(&disposition) {
             return Err(Error::Invalid(format!(
                 "--disposition {disposition:?}: use one of {}",
@@ -211,10 +261,19 @@ impl Store {
         }
         let at = now();
         self.write(|tx, ap| {
-            let row: Option<(String, String)> = tx
-                .query_row("SELECT status, fingerprint FROM trade_alerts WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?)))
+            let row: Option<(String, String, String)> = tx
+                .query_row("SELECT status, fingerprint, updated_at FROM trade_alerts WHERE id = ?1", [id], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                })
                 .optional()?;
-            let Some((status, fp)) = row else { return Err(Error::NoSuchAlert(id)) };
+            let Some((status, fp, updated)) = row else { return Err(Error::NoSuchAlert(id)) };
+            if let Some(seen) = seen
+                && seen != updated
+            {
+                return Err(Error::Invalid(format!(
+                    "alert {id} changed at {updated}, after the version you saw ({seen}): list it again before reviewing"
+                )));
+            }
             if status == "closed" {
                 return Err(Error::Invalid(format!("alert {id} is closed (no longer raised); nothing to review")));
             }

@@ -75,3 +75,41 @@ fn reviews_last_until_the_evidence_changes() {
         rep.problems
     );
 }
+
+#[test]
+fn ledgers_are_kept_apart_confirmed_reviews_stand_and_escalation_reopens() {
+    let d = tempfile::tempdir().unwrap();
+    let mut s = Store::open(d.path()).unwrap();
+    let a = alert("SO-1", json!([{"rule": "RF-S10", "dwell_days": 3}]));
+    let r = s.record_trade_alerts("ledger-a", std::slice::from_ref(&a)).unwrap();
+    let id = r.new[0];
+    // another ledger with the same order id: its own alert; ledger A untouched
+    let r = s.record_trade_alerts("ledger-b", std::slice::from_ref(&a)).unwrap();
+    assert_eq!((r.new.len(), r.closed.len()), (1, 0));
+    assert_eq!(s.trade_alerts(Some("open")).unwrap().len(), 2);
+    // confirmed, then no longer raised: the review stands, with a note
+    s.review_trade_alert(id, "confirmed", "analyst", "diversion to HK confirmed").unwrap();
+    let r = s.record_trade_alerts("ledger-a", &[]).unwrap();
+    assert!(r.closed.is_empty());
+    let row = s.trade_alerts(None).unwrap().into_iter().find(|x| x.id == id).unwrap();
+    assert_eq!(row.status, "confirmed");
+    assert!(row.note.contains("no longer raised"), "{row:?}");
+    // a cleared inquiry whose action goes up with the same evidence reopens
+    let r = s
+        .record_trade_alerts("ledger-c", &[TradeAlertIn { action: "inquire".into(), ..a.clone() }])
+        .unwrap();
+    let c = r.new[0];
+    let seen = s.trade_alerts(None).unwrap().into_iter().find(|x| x.id == c).unwrap().updated_at;
+    s.review_trade_alert_seen(c, "cleared", "analyst", "explained", Some(&seen)).unwrap();
+    let r = s
+        .record_trade_alerts("ledger-c", &[TradeAlertIn { action: "block".into(), ..a.clone() }])
+        .unwrap();
+    assert_eq!(r.reopened, vec![c]);
+    // a review of a version the reviewer did not see is refused
+    let e = s
+        .review_trade_alert_seen(c, "cleared", "analyst", "x", Some(&seen))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("list it again"), "{e}");
+    assert!(s.verify(None).unwrap().ok);
+}
