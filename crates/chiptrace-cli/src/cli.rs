@@ -311,13 +311,13 @@ pub(crate) struct LvVerifyArgs {
     #[arg(long)]
     pub area: Option<PathBuf>,
     /// Independent landmark operators that must each show containment (2 or more; 1 only with --allow-single-operator).
-    #[arg(long, default_value_t = 2)]
+    #[arg(long, default_value_t = chiptrace_lv::verdict::Policy::default().min_operators)]
     pub min_operators: usize,
     /// Accept a pass shown by the landmarks of one operator (one compromised operator could then pass a chip).
     #[arg(long)]
     pub allow_single_operator: bool,
     /// Oldest statement accepted, seconds.
-    #[arg(long, default_value_t = 900)]
+    #[arg(long, default_value_t = chiptrace_lv::verdict::Policy::default().max_age_s)]
     pub max_age_s: i64,
     /// Exit 1 unless the verdict is pass.
     #[arg(long)]

@@ -583,22 +583,26 @@ fn namespace_scenarios_give_the_right_verdicts() {
         assert!(alerted.contains(&chip), "{chip} not alerted: {alerted:?}");
     }
 
+    // verify GPU-SG-0001 from a proofs file, JSON out
+    let verify_json = |proofs: &Path| -> Value {
+        let (_, out, _) = lab.run(
+            None,
+            &dd(&[
+                "lv",
+                "verify",
+                "--chip",
+                "GPU-SG-0001",
+                "--proofs",
+                &proofs.display().to_string(),
+                "--format",
+                "json",
+            ]),
+        );
+        serde_json::from_str(&out).unwrap()
+    };
     // replaying the passing chip's proofs fails
     let sg = &verdicts["GPU-SG-0001"].3;
-    let (_, out, _) = lab.run(
-        None,
-        &dd(&[
-            "lv",
-            "verify",
-            "--chip",
-            "GPU-SG-0001",
-            "--proofs",
-            &sg.display().to_string(),
-            "--format",
-            "json",
-        ]),
-    );
-    let v: Value = serde_json::from_str(&out).unwrap();
+    let v = verify_json(sg);
     assert_eq!(v["result"], "fail", "replay: {v}");
     assert!(v["verdict"]["reasons"].to_string().contains("replayed"));
     // a statement edited to show a shorter RTT fails on its signature
@@ -608,20 +612,7 @@ fn namespace_scenarios_give_the_right_verdicts() {
         serde_json::from_str(&std::fs::read_to_string(lab.path("fresh.json")).unwrap()).unwrap();
     fresh[0]["body"]["rounds"][0]["rtt_ns"] = Value::from(1000);
     std::fs::write(lab.path("forged.json"), fresh.to_string()).unwrap();
-    let (_, out, _) = lab.run(
-        None,
-        &dd(&[
-            "lv",
-            "verify",
-            "--chip",
-            "GPU-SG-0001",
-            "--proofs",
-            &lab.path("forged.json").display().to_string(),
-            "--format",
-            "json",
-        ]),
-    );
-    let v: Value = serde_json::from_str(&out).unwrap();
+    let v = verify_json(&lab.path("forged.json"));
     assert_eq!(v["result"], "fail");
     assert!(v["verdict"]["reasons"].to_string().contains("landmark signature"));
     // a landmark whose registered position is a lie (KL said to be in
@@ -632,20 +623,7 @@ fn namespace_scenarios_give_the_right_verdicts() {
     assert_eq!(code, 0, "{err}");
     let (code, err) = run_agent(&lab, "GPU-SG-0001", &lab.path("lie.json"));
     assert_eq!(code, 0, "{err}");
-    let (_, out, _) = lab.run(
-        None,
-        &dd(&[
-            "lv",
-            "verify",
-            "--chip",
-            "GPU-SG-0001",
-            "--proofs",
-            &lab.path("lie.json").display().to_string(),
-            "--format",
-            "json",
-        ]),
-    );
-    let v: Value = serde_json::from_str(&out).unwrap();
+    let v = verify_json(&lab.path("lie.json"));
     assert_eq!(v["result"], "inconclusive", "{v}");
     // unknown chip: a clear error
     let (code, _, err) = lab.run(
