@@ -118,8 +118,8 @@ pub(crate) fn lv_alert_record(c: &Connection, id: &str) -> Result<Option<Value>>
 
 /// What the store knows about a chip's proofs, derived from its recorded
 /// verdicts (audited records: `audit verify` checks them against the chain),
-/// not from the `lv_nonces` / `lv_chip_state` index tables, so editing those
-/// tables cannot make an old proof acceptable again.
+/// not from the `lv_nonces` index table, so editing that
+/// table cannot make an old proof acceptable again.
 fn history(tx: &Transaction, chip: &str) -> Result<History> {
     let mut st = tx.prepare_cached("SELECT id, verdict_json FROM lv_verdicts WHERE chip = ?1")?;
     let mut rows = st.query([chip])?;
@@ -250,13 +250,6 @@ impl Store {
             let mut put = tx.prepare_cached("INSERT INTO lv_nonces(nonce, chip, verdict_id) VALUES (?1, ?2, ?3)")?;
             for n in &verdict.nonces {
                 put.execute(params![n, verdict.chip, id])?;
-            }
-            if verdict.max_counter > hist.last_counter {
-                tx.execute(
-                    "INSERT INTO lv_chip_state(chip, last_counter) VALUES (?1, ?2)
-                     ON CONFLICT(chip) DO UPDATE SET last_counter = excluded.last_counter",
-                    params![verdict.chip, i64::try_from(verdict.max_counter).unwrap_or(i64::MAX)],
-                )?;
             }
             let rec = verdict_record(tx, &id.to_string())?.unwrap_or(Value::Null);
             ap.push(

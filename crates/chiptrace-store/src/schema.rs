@@ -144,10 +144,9 @@ CREATE TABLE lv_verdicts (
     public_key TEXT NOT NULL
 );
 CREATE INDEX lv_verdicts_chip ON lv_verdicts(chip);
--- state that makes replays and rollbacks fail (derived from verdicts)
+-- every accepted nonce, once: a second recording of one proof fails at the
+-- database (the replay check itself reads the audited verdicts)
 CREATE TABLE lv_nonces (nonce TEXT PRIMARY KEY, chip TEXT NOT NULL, verdict_id INTEGER NOT NULL);
-CREATE INDEX lv_nonces_chip ON lv_nonces(chip);
-CREATE TABLE lv_chip_state (chip TEXT PRIMARY KEY, last_counter INTEGER NOT NULL);
 CREATE TABLE lv_alerts (
     id INTEGER PRIMARY KEY,
     chip TEXT NOT NULL,
